@@ -1,0 +1,74 @@
+"""The error hierarchy. Every error says *where* (file, line or id) and *what to do*.
+
+The CLI turns :class:`DriversError` into ``Error: ...`` and exit code 2 (bad input or
+environment); nothing else is allowed to reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the input: where it is, what is wrong, how to fix it."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    id: str | None = None
+    hint: str | None = None
+    severity: str = "ERROR"
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        if self.id:
+            parts.append(f"id {self.id!r}")
+        return ", ".join(parts) or "input"
+
+    def __str__(self) -> str:
+        text = f"[{self.severity}] [{self.where}] {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class DriversError(Exception):
+    """Base class: bad input or environment. Exit code 2."""
+
+    exit_code = 2
+
+
+@dataclass
+class DataError(DriversError):
+    """The data in ``data/`` cannot be loaded: one or more problems, each located."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the data:"
+        return "\n".join([head, *(str(p) for p in self.problems)])
+
+
+class NotFound(DriversError):
+    """An id or number the user asked for does not exist. Exit code 1 (a finding, not bad input)."""
+
+    exit_code = 1
+
+
+class UsageError(DriversError):
+    """A command-line value is wrong (unknown type, bad parameter)."""
+
+
+def rel(path: Path | str) -> str:
+    """Show ``path`` relative to the working directory when it is under it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

@@ -1,0 +1,392 @@
+"""Load ``data/*.yaml`` into checked, typed records.
+
+Every problem is collected (not just the first) and reported with file, line and id, and what
+to do about it. Example::
+
+    >>> data = load(Path("data"))          # doctest: +SKIP
+    >>> data.records["cyp-act-2014"].title  # doctest: +SKIP
+    'Children and Young People (Scotland) Act 2014'
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Problem, rel
+from .io import LineDict, read_yaml
+from .model import (COMMON_FIELDS, EDITION_FIELDS, ENTRY_FIELDS, RELATIONS, SOURCE_FIELDS, TYPES,
+                    Data, Edition, Entry, FieldSpec, Link, Record, Source)
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*$")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+KNOWN_TOP = {"source", "editions", *TYPES}
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The YAML files under ``data_dir``, in a stable order."""
+    if not data_dir.is_dir():
+        raise DataError([Problem("the data folder does not exist", file=str(data_dir),
+                                 hint="pass --data DIR pointing at a folder of YAML files")])
+    files = sorted(p for p in data_dir.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+    if not files:
+        raise DataError([Problem("no .yaml files in the data folder", file=rel(data_dir),
+                                 hint="add data files or pass --data DIR")])
+    return files
+
+
+def load(data_dir: Path) -> Data:
+    """Read and check every YAML file under ``data_dir``; raise :class:`DataError` listing all problems."""
+    problems: list[Problem] = []
+    data = Data()
+    for path in data_files(data_dir):
+        try:
+            doc = read_yaml(path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        _load_file(doc, rel(path), data, problems)
+    if not problems:
+        _check_references(data, problems)
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def load_text(files: dict[str, str]) -> Data:
+    """Load in-memory YAML texts (name -> text); used by tests and tools that build data."""
+    import yaml  # local: only this helper needs it
+
+    from .io import _LineLoader
+    problems: list[Problem] = []
+    data = Data()
+    for name, text in sorted(files.items()):
+        try:
+            doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            problems.append(Problem(f"YAML syntax error: {exc.problem}", file=name,
+                                    line=mark.line + 1 if mark else None))
+            continue
+        _load_file(doc, name, data, problems)
+    if not problems:
+        _check_references(data, problems)
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def _line(obj: Any, default: int | None = None) -> int | None:
+    return obj.line if isinstance(obj, LineDict) else default
+
+
+def _check_fields(obj: dict, specs: dict[str, FieldSpec], allowed: set[str], file: str, line: int | None,
+                  rid: str | None, what: str, problems: list[Problem]) -> dict[str, Any]:
+    """Check a mapping's fields against specs; return the cleaned values."""
+    out: dict[str, Any] = {}
+    for key in obj:
+        if key not in allowed:
+            problems.append(Problem(f"unknown field {key!r} in {what}", file=file, line=line, id=rid,
+                                    hint=f"use one of: {', '.join(sorted(allowed))} (see data/SCHEMA.md)"))
+    for key, spec in specs.items():
+        if key not in obj or obj[key] is None:
+            if spec.required:
+                problems.append(Problem(f"{what} is missing the required field {key!r}", file=file,
+                                        line=line, id=rid, hint=f"add '{key}:'"))
+            continue
+        value = obj[key]
+        values = value if spec.many else [value]
+        if spec.many and not isinstance(value, list):
+            problems.append(Problem(f"field {key!r} must be a list", file=file, line=line, id=rid,
+                                    hint=f"write '{key}: [a, b]'"))
+            continue
+        ok = True
+        for v in values:
+            if isinstance(v, bool) and spec.kind is not bool:
+                ok = False
+            elif not isinstance(v, spec.kind):
+                ok = False
+            if not ok:
+                want = spec.kind.__name__ if isinstance(spec.kind, type) else "text"
+                problems.append(Problem(f"field {key!r} must be {want}, not {type(v).__name__} ({v!r:.40})",
+                                        file=file, line=line, id=rid,
+                                        hint="quote numbers meant as text, e.g. number: \"1.10\""))
+                break
+            if spec.choices and v not in spec.choices:
+                problems.append(Problem(f"field {key!r} has unknown value {v!r}", file=file, line=line, id=rid,
+                                        hint=f"use one of: {', '.join(spec.choices)}"))
+                ok = False
+                break
+            if key.endswith("year") and isinstance(v, int) and not MIN_YEAR <= v <= MAX_YEAR:
+                problems.append(Problem(f"field {key!r} is an impossible year: {v}", file=file, line=line,
+                                        id=rid, hint=f"use a four-digit year between {MIN_YEAR} and {MAX_YEAR}"))
+                ok = False
+                break
+            if isinstance(v, str) and key not in ("summary", "text", "description") and not v.strip():
+                problems.append(Problem(f"field {key!r} is empty", file=file, line=line, id=rid,
+                                        hint="give a value or remove the field"))
+                ok = False
+                break
+        if ok:
+            if isinstance(value, int) and not isinstance(value, bool) and spec.kind == (str, int):
+                value = str(value)
+            out[key] = list(value) if spec.many else value
+    return out
+
+
+def _check_id(value: Any, file: str, line: int | None, problems: list[Problem], what: str = "record") -> str | None:
+    if value is None:
+        problems.append(Problem(f"{what} has no 'id'", file=file, line=line, hint="add 'id: some-kebab-case-id'"))
+        return None
+    if not isinstance(value, str) or not ID_RE.match(value):
+        problems.append(Problem(f"bad id {value!r}", file=file, line=line,
+                                hint="ids are lowercase letters, digits and single hyphens, e.g. cyp-act-2014"))
+        return None
+    return value
+
+
+def _load_file(doc: Any, file: str, data: Data, problems: list[Problem]) -> None:
+    if doc is None:
+        problems.append(Problem("the file is empty", file=file, hint="add a 'source:' block and records, or delete it"))
+        return
+    if not isinstance(doc, dict):
+        problems.append(Problem(f"the file must be a mapping of sections, not a {type(doc).__name__}", file=file,
+                                line=1, hint="start with 'source:' then sections such as 'drivers:'"))
+        return
+    for key in doc:
+        if key not in KNOWN_TOP:
+            problems.append(Problem(f"unknown section {key!r}", file=file, line=_line(doc),
+                                    hint=f"use one of: {', '.join(sorted(KNOWN_TOP))}"))
+    src_raw = doc.get("source")
+    if not isinstance(src_raw, dict):
+        problems.append(Problem("missing 'source:' block naming the document this file transcribes", file=file,
+                                line=1, hint="add source: {id: src-..., title: ...}"))
+        return
+    sline = _line(src_raw)
+    sid = _check_id(src_raw.get("id"), file, sline, problems, "source")
+    sfields = _check_fields(src_raw, SOURCE_FIELDS, set(SOURCE_FIELDS), file, sline, sid, "source", problems)
+    if sid is None:
+        return
+    if sid in data.sources:
+        other = data.sources[sid]
+        problems.append(Problem(f"source id {sid!r} is also used in {other.file}:{other.line}", file=file,
+                                line=sline, id=sid, hint="give each document its own source id"))
+        return
+    data.sources[sid] = Source(sid, sfields.get("title", ""), sfields, file, sline)
+
+    for section, spec in TYPES.items():
+        items = doc.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(Problem(f"section {section!r} must be a list of records", file=file,
+                                    line=_line(doc), hint=f"write '{section}:' then '- id: ...' items"))
+            continue
+        for item in items:
+            _load_record(item, spec, sid, file, data, problems)
+
+    editions = doc.get("editions")
+    if editions is not None:
+        if not isinstance(editions, list):
+            problems.append(Problem("section 'editions' must be a list", file=file, line=_line(doc)))
+        else:
+            for item in editions:
+                _load_edition(item, sid, file, data, problems)
+
+
+def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
+    if not isinstance(item, dict):
+        problems.append(Problem(f"each item of {spec.section!r} must be a mapping with an id", file=file,
+                                hint="start each record with '- id: ...'"))
+        return
+    line = _line(item)
+    rid = _check_id(item.get("id"), file, line, problems)
+    if rid is None:
+        return
+    allowed = {"id", "links", *COMMON_FIELDS, *spec.fields}
+    fields = _check_fields(item, {**COMMON_FIELDS, **spec.fields}, allowed, file, line, rid, spec.label, problems)
+    if rid in data.records:
+        other = data.records[rid]
+        problems.append(Problem(f"duplicate id: also defined at {other.file}:{other.line}", file=file, line=line,
+                                id=rid, hint="ids must be unique across all data files; rename one"))
+        return
+    links = []
+    raw_links = item.get("links") or []
+    if not isinstance(raw_links, list):
+        problems.append(Problem("'links' must be a list", file=file, line=line, id=rid,
+                                hint="write links: [{rel: drivenBy, to: some-id}]"))
+        raw_links = []
+    for lk in raw_links:
+        lline = _line(lk, line)
+        if not isinstance(lk, dict):
+            problems.append(Problem("each link must be a mapping {rel, to}", file=file, line=lline, id=rid))
+            continue
+        unknown = set(lk) - {"rel", "to", "section", "quote", "source"}
+        if unknown:
+            problems.append(Problem(f"unknown field(s) in link: {', '.join(sorted(unknown))}", file=file, line=lline,
+                                    id=rid, hint="a link has rel, to, and optionally section, quote, source"))
+        r, to = lk.get("rel"), lk.get("to")
+        if r not in RELATIONS:
+            problems.append(Problem(f"unknown relation {r!r}", file=file, line=lline, id=rid,
+                                    hint=f"use one of: {', '.join(RELATIONS)}"))
+            continue
+        if not isinstance(to, str) or not ID_RE.match(to):
+            problems.append(Problem(f"link {r} has a bad target {to!r}", file=file, line=lline, id=rid,
+                                    hint="'to' is the id of another record"))
+            continue
+        for k in ("section", "quote", "source"):
+            if k in lk and not isinstance(lk[k], str):
+                problems.append(Problem(f"link field {k!r} must be text", file=file, line=lline, id=rid))
+        links.append(Link(r, to, str(lk.get("source") or fields.get("source") or sid),
+                          str(lk.get("section") or fields.get("section", "")),
+                          lk.get("quote") if isinstance(lk.get("quote"), str) else None, file, lline))
+    if "title" not in fields or "section" not in fields:
+        return
+    src = fields.pop("source", sid)
+    data.records[rid] = Record(rid, spec, fields.pop("title"), src, fields.pop("section"), fields, links, file, line)
+
+
+def _load_edition(item: Any, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
+    if not isinstance(item, dict):
+        problems.append(Problem("each edition must be a mapping", file=file))
+        return
+    line = _line(item)
+    eid = _check_id(item.get("id"), file, line, problems, "edition")
+    if eid is None:
+        return
+    fields = _check_fields(item, EDITION_FIELDS, {"id", "entries", *EDITION_FIELDS}, file, line, eid, "edition",
+                           problems)
+    if eid in data.editions or eid in data.records:
+        problems.append(Problem("duplicate edition id", file=file, line=line, id=eid, hint="rename the edition"))
+        return
+    if not {"year", "title", "partnership"} <= set(fields):
+        return
+    ed = Edition(eid, fields.pop("year"), fields.pop("title"), fields.pop("partnership"),
+                 fields.pop("source", sid), fields=fields, file=file, line=line)
+    for other in data.editions.values():
+        if other.year == ed.year and other.partnership == ed.partnership:
+            problems.append(Problem(f"edition year {ed.year} for {ed.partnership} is also edition {other.id!r} "
+                                    f"({other.file}:{other.line})", file=file, line=line, id=eid,
+                                    hint="one edition per partnership and year; use --force to replace"))
+    entries = item.get("entries") or []
+    if not isinstance(entries, list):
+        problems.append(Problem("'entries' must be a list", file=file, line=line, id=eid))
+        entries = []
+    for order, raw in enumerate(entries, start=1):
+        eline = _line(raw, line)
+        if not isinstance(raw, dict):
+            problems.append(Problem("each entry must be a mapping", file=file, line=eline, id=eid))
+            continue
+        ef = _check_fields(raw, ENTRY_FIELDS, set(ENTRY_FIELDS), file, eline, eid, "edition entry", problems)
+        if not {"number", "driver", "category", "title"} <= set(ef):
+            continue
+        if not NUMBER_RE.match(ef["number"]):
+            problems.append(Problem(f"entry number {ef['number']!r} is not like '1.12'", file=file, line=eline,
+                                    id=ef["driver"], hint="record the true number; keep the printed one in "
+                                                          "summary_number/detail_number"))
+            continue
+        ed.entries.append(Entry(ef.pop("number"), ef.pop("driver"), ef.pop("category"), ef.pop("title"), order,
+                                ef, file, eline))
+    data.editions[eid] = ed
+
+
+def _check_references(data: Data, problems: list[Problem]) -> None:
+    """Every link target, partnership, source and edition entry must name something that exists."""
+    ids = data.records
+    for r in ids.values():
+        p = r.get("partnership")
+        if p is not None and (p not in ids or ids[p].type.section != "partnerships"):
+            problems.append(Problem(f"unknown partnership {p!r}", file=r.file, line=r.line, id=r.id,
+                                    hint="use an id from data/partnerships.yaml"))
+        if r.source not in data.sources:
+            problems.append(Problem(f"unknown source {r.source!r}", file=r.file, line=r.line, id=r.id,
+                                    hint="use the id of a file's source: block"))
+        for lk in r.links:
+            if lk.to not in ids:
+                problems.append(Problem(f"link {lk.rel} points to unknown id {lk.to!r}", file=lk.file, line=lk.line,
+                                        id=r.id, hint=_suggest(lk.to, ids)))
+            elif lk.to == r.id:
+                problems.append(Problem(f"link {lk.rel} points to the record itself", file=lk.file, line=lk.line,
+                                        id=r.id, hint="remove the link"))
+            if lk.source not in data.sources:
+                problems.append(Problem(f"link {lk.rel} cites unknown source {lk.source!r}", file=lk.file,
+                                        line=lk.line, id=r.id, hint="use the id of a file's source: block"))
+        if r.type.section == "clusters":
+            for m in r.get("members", []):
+                if m not in ids:
+                    problems.append(Problem(f"cluster member {m!r} is not a known article", file=r.file,
+                                            line=r.line, id=r.id, hint=_suggest(m, ids)))
+        s, e = r.get("start_year"), r.get("end_year")
+        if isinstance(s, int) and isinstance(e, int) and e < s:
+            problems.append(Problem(f"end_year {e} is before start_year {s}", file=r.file, line=r.line, id=r.id,
+                                    hint="check the years in the document"))
+    for ed in data.editions.values():
+        if ed.partnership not in ids:
+            problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id))
+        seen_num: dict[str, Entry] = {}
+        seen_drv: dict[str, Entry] = {}
+        for en in ed.entries:
+            if en.driver not in ids:
+                problems.append(Problem(f"entry {en.number} describes unknown driver {en.driver!r}", file=en.file,
+                                        line=en.line, id=ed.id, hint=_suggest(en.driver, ids)))
+            for c in en.fields.get("covers", []):
+                if c not in ids:
+                    problems.append(Problem(f"entry {en.number} covers unknown id {c!r}", file=en.file,
+                                            line=en.line, id=ed.id, hint=_suggest(c, ids)))
+            if en.number in seen_num:
+                problems.append(Problem(f"number {en.number} is used twice in the edition (also line "
+                                        f"{seen_num[en.number].line})", file=en.file, line=en.line, id=ed.id,
+                                        hint="record the true number; keep a garbled one in summary_number"))
+            if en.driver in seen_drv:
+                problems.append(Problem(f"driver {en.driver!r} has two entries ({seen_drv[en.driver].number} and "
+                                        f"{en.number})", file=en.file, line=en.line, id=ed.id,
+                                        hint="one entry per driver per edition"))
+            seen_num[en.number] = en
+            seen_drv[en.driver] = en
+        for en in ed.entries:
+            for ref in en.fields.get("refs", []):
+                if ref not in seen_num:
+                    problems.append(Problem(f"entry {en.number} refers to {ref!r}, which is not a number in this "
+                                            "edition", file=en.file, line=en.line, id=ed.id,
+                                            hint="fix the reference or the numbering"))
+    _check_part_of_cycles(data, problems)
+
+
+def _check_part_of_cycles(data: Data, problems: list[Problem]) -> None:
+    graph: dict[str, list[str]] = {}
+    for r in data.records.values():
+        graph[r.id] = sorted(lk.to for lk in r.links if lk.rel == "partOf")
+    state: dict[str, int] = {}
+    for start in sorted(graph):
+        stack = [(start, iter(graph[start]))]
+        path = [start]
+        if state.get(start):
+            continue
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            if state.get(nxt) == 1:
+                cyc = path[path.index(nxt):] + [nxt]
+                r = data.records[node]
+                problems.append(Problem(f"partOf cycle: {' -> '.join(cyc)}", file=r.file, line=r.line, id=node,
+                                        hint="something cannot be part of itself; remove one partOf link"))
+                continue
+            if nxt in graph and not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(graph[nxt])))
+                path.append(nxt)
+
+
+def _suggest(bad: str, ids: dict) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(bad, list(ids), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(near)}?" if near else "define it in a data file or fix the id"

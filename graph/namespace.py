@@ -1,0 +1,116 @@
+"""The project's vocabulary as an rdflib ``DefinedNamespace``: a typo raises instead of minting an IRI.
+
+``tests/test_ontology.py`` checks that this class and ``ontology.ttl`` declare the same terms.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/drivers-graph/ontology#"
+DEFAULT_BASE = "https://w3id.org/drivers-graph/id/"
+
+#: Concept schemes for driver kinds and drivers-document categories (defined in ontology.ttl).
+KIND = Namespace("https://w3id.org/drivers-graph/kind/")
+CATEGORY = Namespace("https://w3id.org/drivers-graph/category/")
+LEGISLATION = Namespace("https://www.legislation.gov.uk")
+
+
+class DG(DefinedNamespace):
+    """drivers-graph ontology terms."""
+
+    _fail = True
+    _NS = Namespace(ONTOLOGY_IRI)
+
+    # classes
+    Partnership: URIRef
+    Driver: URIRef
+    Legislation: URIRef
+    Programme: URIRef
+    Group: URIRef
+    Plan: URIRef
+    Theme: URIRef
+    Outcome: URIRef
+    Indicator: URIRef
+    Action: URIRef
+    UNCRCArticle: URIRef
+    UNCRCCluster: URIRef
+    WellbeingIndicator: URIRef
+    PromiseFoundation: URIRef
+    PromisePriority: URIRef
+    NationalOutcome: URIRef
+    QualityIndicator: URIRef
+    SourceDocument: URIRef
+    Edition: URIRef
+    EditionEntry: URIRef
+    StatedLink: URIRef
+    DriverKind: URIRef
+    Category: URIRef
+
+    # stated relations and their inverses
+    partOf: URIRef
+    hasPart: URIRef
+    drivenBy: URIRef
+    drives: URIRef
+    ledBy: URIRef
+    leads: URIRef
+    reportsTo: URIRef
+    oversees: URIRef
+    implements: URIRef
+    implementedBy: URIRef
+    upholdsRight: URIRef
+    rightUpheldBy: URIRef
+    contributesTo: URIRef
+    contributedToBy: URIRef
+    alignsWith: URIRef
+    fundedBy: URIRef
+    funds: URIRef
+    supersedes: URIRef
+    supersededBy: URIRef
+    seeAlso: URIRef
+    qualityIndicator: URIRef
+    qualityIndicatorOf: URIRef
+
+    # record fields
+    partnership: URIRef
+    kind: URIRef
+    startYear: URIRef
+    endYear: URIRef
+    legislationPath: URIRef
+    webLink: URIRef
+    section: URIRef
+    quote: URIRef
+    number: URIRef
+    text: URIRef
+    actionKind: URIRef
+    groupKind: URIRef
+    planKind: URIRef
+    lead: URIRef
+    timescale: URIRef
+    expectedOutcomes: URIRef
+    measure: URIRef
+    progress: URIRef
+    evidence: URIRef
+    reportingYear: URIRef
+    shortTitle: URIRef
+    unconfirmed: URIRef
+    seedFile: URIRef
+
+    # editions of the drivers document
+    edition: URIRef
+    editionYear: URIRef
+    describes: URIRef
+    alsoDescribes: URIRef
+    category: URIRef
+    subcategory: URIRef
+    summaryTitle: URIRef
+    summaryNumber: URIRef
+    detailNumber: URIRef
+    summary: URIRef
+    linkText: URIRef
+    crossReference: URIRef
+    order: URIRef
+
+    # reified stated links
+    relation: URIRef

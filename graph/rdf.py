@@ -1,0 +1,216 @@
+"""Build an rdflib Dataset from loaded records: one named graph per source document.
+
+Every stated link is a plain triple (``action dg:partOf plan``) for easy querying, plus a
+``dg:StatedLink`` (an ``rdf:Statement``) carrying its provenance: the source document, the
+section and any quoted evidence. IRIs are ``base + type slug + "/" + id``; nothing is a blank
+node, so serialisations are stable.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+from .model import RELATIONS, Data, Edition, Record
+from .namespace import CATEGORY, DEFAULT_BASE, DG, KIND, LEGISLATION
+
+#: extra classes by driver kind (a driver that is a group is also a Group, ...)
+KIND_CLASSES = {
+    "act": (DG.Legislation,), "bill": (DG.Legislation,), "regulations": (DG.Legislation,),
+    "programme": (DG.Programme,), "group": (DG.Group, ORG.OrganizationalUnit),
+    "plan": (DG.Plan,),
+}
+TYPE_EXTRA = {
+    "Partnership": (ORG.Organization,),
+    "Group": (ORG.OrganizationalUnit,),
+    "UNCRCArticle": (SKOS.Concept,), "WellbeingIndicator": (SKOS.Concept,),
+    "PromiseFoundation": (SKOS.Concept,), "NationalOutcome": (SKOS.Concept,),
+    "QualityIndicator": (SKOS.Concept,), "UNCRCCluster": (SKOS.Collection,),
+}
+FIELD_PROPS = {
+    "start_year": (DG.startYear, XSD.integer), "end_year": (DG.endYear, XSD.integer),
+    "legislation": (DG.legislationPath, None), "number": (DG.number, None), "text": (DG.text, None),
+    "lead": (DG.lead, None), "timescale": (DG.timescale, None),
+    "expected_outcomes": (DG.expectedOutcomes, None), "measure": (DG.measure, None),
+    "progress": (DG.progress, None), "evidence": (DG.evidence, None), "year": (DG.reportingYear, None),
+    "short_title": (DG.shortTitle, None), "unconfirmed": (DG.unconfirmed, XSD.boolean),
+}
+KIND_PROPS = {"drivers": DG.kind, "groups": DG.groupKind, "plans": DG.planKind, "actions": DG.actionKind}
+
+
+class Namer:
+    """Mint IRIs for records, sources, editions and named graphs from one base."""
+
+    def __init__(self, data: Data, base: str = DEFAULT_BASE):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.data = data
+
+    def node(self, rid: str) -> URIRef:
+        return URIRef(f"{self.base}{self.data.records[rid].type.slug}/{rid}")
+
+    def source(self, sid: str) -> URIRef:
+        return URIRef(f"{self.base}source/{sid}")
+
+    def graph(self, sid: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{sid}")
+
+    def edition(self, eid: str) -> URIRef:
+        return URIRef(f"{self.base}edition/{eid}")
+
+    def entry(self, eid: str, driver: str) -> URIRef:
+        return URIRef(f"{self.base}edition/{eid}/{driver}")
+
+    def link(self, sid: str, rid: str, rel: str, to: str) -> URIRef:
+        return URIRef(f"{self.base}link/{sid}/{rid}/{rel}/{to}")
+
+
+def build(data: Data, base: str = DEFAULT_BASE) -> Dataset:
+    """Records -> Dataset with a named graph per source document (editions in their source's graph)."""
+    ds = Dataset()
+    _bind(ds)
+    names = Namer(data, base)
+    graphs: dict[str, Graph] = {}
+
+    def g_for(sid: str) -> Graph:
+        if sid not in graphs:
+            graphs[sid] = ds.graph(names.graph(sid))
+            _bind(graphs[sid])
+        return graphs[sid]
+
+    for sid, src in sorted(data.sources.items()):
+        g = g_for(sid)
+        s = names.source(sid)
+        g.add((s, RDF.type, DG.SourceDocument))
+        g.add((s, RDF.type, PROV.Entity))
+        g.add((s, DCTERMS.identifier, Literal(sid)))
+        g.add((s, DCTERMS.title, Literal(src.title)))
+        g.add((s, RDFS.label, Literal(src.title)))
+        for key, prop in (("publisher", DCTERMS.publisher), ("date", DCTERMS.date), ("seed", DG.seedFile),
+                          ("note", SKOS.editorialNote)):
+            if src.fields.get(key):
+                g.add((s, prop, Literal(src.fields[key])))
+        if src.fields.get("url"):
+            g.add((s, DG.webLink, URIRef(src.fields["url"])))
+        if src.fields.get("partnership") in data.records:
+            g.add((s, DG.partnership, names.node(src.fields["partnership"])))
+
+    for rid in sorted(data.records):
+        _add_record(g_for(data.records[rid].source), data.records[rid], names)
+    for rid in sorted(data.records):
+        for lk in data.records[rid].links:
+            _add_link(g_for(lk.source), names, rid, lk.rel, lk.to, lk.source, lk.section, lk.quote)
+    for eid in sorted(data.editions):
+        _add_edition(g_for(data.editions[eid].source), data, data.editions[eid], names)
+    return ds
+
+
+def _bind(g: Graph) -> None:
+    g.bind("dg", DG._NS)
+    g.bind("dgk", KIND)
+    g.bind("dgc", CATEGORY)
+    for prefix, ns in (("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("org", ORG)):
+        g.bind(prefix, ns)
+
+
+def _add_record(g: Graph, r: Record, names: Namer) -> None:
+    n = names.node(r.id)
+    g.add((n, RDF.type, DG[r.type.cls]))
+    for extra in TYPE_EXTRA.get(r.type.cls, ()):
+        g.add((n, RDF.type, extra))
+    g.add((n, DCTERMS.identifier, Literal(r.id)))
+    g.add((n, DCTERMS.title, Literal(r.title)))
+    g.add((n, RDFS.label, Literal(r.title)))
+    g.add((n, PROV.wasDerivedFrom, names.source(r.source)))
+    g.add((n, DG.section, Literal(r.section)))
+    f = r.fields
+    if f.get("description"):
+        g.add((n, DCTERMS.description, Literal(f["description"])))
+    for alias in f.get("aliases", []):
+        g.add((n, SKOS.altLabel, Literal(alias)))
+    if f.get("note"):
+        g.add((n, SKOS.editorialNote, Literal(f["note"])))
+    if f.get("partnership"):
+        g.add((n, DG.partnership, names.node(f["partnership"])))
+    if f.get("url"):
+        g.add((n, DG.webLink, URIRef(f["url"])))
+    if "kind" in f and r.type.section in KIND_PROPS:
+        if r.type.section == "drivers":
+            g.add((n, DG.kind, KIND[f["kind"]]))
+            for extra in KIND_CLASSES.get(f["kind"], ()):
+                g.add((n, RDF.type, extra))
+        else:
+            g.add((n, KIND_PROPS[r.type.section], Literal(f["kind"])))
+    if f.get("legislation"):
+        g.add((n, DCTERMS.relation, URIRef(str(LEGISLATION) + f["legislation"])))
+    for key, (prop, dtype) in FIELD_PROPS.items():
+        if key in f:
+            g.add((n, prop, Literal(f[key], datatype=dtype)))
+    if r.type.section == "clusters":
+        for m in f.get("members", []):
+            g.add((n, SKOS.member, names.node(m)))
+    if r.type.section == "articles":
+        g.add((n, SKOS.notation, Literal(str(f["number"]))))
+    if r.type.section == "quality_indicators":
+        g.add((n, SKOS.notation, Literal(f["number"])))
+
+
+def _add_link(g: Graph, names: Namer, rid: str, rel: str, to: str, sid: str, section: str,
+              quote: str | None) -> None:
+    s, o = names.node(rid), names.node(to)
+    p = DG[RELATIONS[rel][0]]
+    g.add((s, p, o))
+    st = names.link(sid, rid, rel, to)
+    g.add((st, RDF.type, DG.StatedLink))
+    g.add((st, RDF.subject, s))
+    g.add((st, RDF.predicate, p))
+    g.add((st, RDF.object, o))
+    g.add((st, PROV.wasDerivedFrom, names.source(sid)))
+    g.add((st, DG.section, Literal(section)))
+    if quote:
+        g.add((st, DG.quote, Literal(quote)))
+
+
+def _add_edition(g: Graph, data: Data, ed: Edition, names: Namer) -> None:
+    e = names.edition(ed.id)
+    g.add((e, RDF.type, DG.Edition))
+    g.add((e, DCTERMS.identifier, Literal(ed.id)))
+    g.add((e, DCTERMS.title, Literal(ed.title)))
+    g.add((e, RDFS.label, Literal(f"{ed.title} ({ed.year})")))
+    g.add((e, DG.editionYear, Literal(ed.year, datatype=XSD.integer)))
+    g.add((e, DG.partnership, names.node(ed.partnership)))
+    g.add((e, PROV.wasDerivedFrom, names.source(ed.source)))
+    if ed.fields.get("date"):
+        g.add((e, DCTERMS.date, Literal(ed.fields["date"])))
+    by_number = {en.number: en for en in ed.entries}
+    for en in ed.entries:
+        x = names.entry(ed.id, en.driver)
+        d = names.node(en.driver)
+        g.add((x, RDF.type, DG.EditionEntry))
+        g.add((x, DG.edition, e))
+        g.add((x, DG.describes, d))
+        g.add((x, DG.number, Literal(en.number)))
+        g.add((x, DG.order, Literal(en.order, datatype=XSD.integer)))
+        g.add((x, DG.category, CATEGORY[en.category]))
+        g.add((x, DCTERMS.title, Literal(en.title)))
+        g.add((x, RDFS.label, Literal(f"{en.number} {en.title}")))
+        g.add((x, PROV.wasDerivedFrom, names.source(ed.source)))
+        f = en.fields
+        if f.get("section"):
+            g.add((x, DG.section, Literal(f["section"])))
+        if f.get("subcategory"):
+            g.add((x, DG.subcategory, Literal(f["subcategory"])))
+        for key, prop in (("summary_title", DG.summaryTitle), ("summary_number", DG.summaryNumber),
+                          ("detail_number", DG.detailNumber), ("summary", DG.summary),
+                          ("note", SKOS.editorialNote)):
+            if key in f:
+                g.add((x, prop, Literal(f[key])))
+        for text in f.get("links_text", []):
+            g.add((x, DG.linkText, Literal(text)))
+        for c in f.get("covers", []):
+            g.add((x, DG.alsoDescribes, names.node(c)))
+        for ref in f.get("refs", []):
+            g.add((x, DG.crossReference, Literal(ref)))
+            target = by_number[ref].driver
+            if target != en.driver:
+                _add_link(g, names, en.driver, "seeAlso", target, ed.source,
+                          f.get("section") or f"{en.number}", f"({ref})")
