@@ -73,7 +73,11 @@ def read_yaml(path: Path) -> object:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        msg = str(exc.problem or exc.context)
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            msg += f" ({exc.context} that started at line {exc.context_mark.line + 1})"
+        elif exc.context:
+            msg = f"{exc.context}: {msg}"
         hint = "YAML does not allow tab characters for indentation; use spaces" if "\t" in msg or "tab" in msg else \
             "fix the YAML syntax at that line (quote text containing ': ' or '#')"
         raise DataError([Problem(f"YAML syntax error: {msg}", file=name, line=line, hint=hint)]) from None

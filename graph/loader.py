@@ -48,8 +48,7 @@ def load(data_dir: Path) -> Data:
             problems.extend(exc.problems)
             continue
         _load_file(doc, rel(path), data, problems)
-    if not problems:
-        _check_references(data, problems)
+    _check_references(data, problems)
     if problems:
         raise DataError(problems)
     return data
@@ -71,8 +70,7 @@ def load_text(files: dict[str, str]) -> Data:
                                     line=mark.line + 1 if mark else None))
             continue
         _load_file(doc, name, data, problems)
-    if not problems:
-        _check_references(data, problems)
+    _check_references(data, problems)
     if problems:
         raise DataError(problems)
     return data
@@ -205,6 +203,7 @@ def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: lis
     rid = _check_id(item.get("id"), file, line, problems)
     if rid is None:
         return
+    data.declared.add(rid)
     allowed = {"id", "links", *COMMON_FIELDS, *spec.fields}
     fields = _check_fields(item, {**COMMON_FIELDS, **spec.fields}, allowed, file, line, rid, spec.label, problems)
     if rid in data.records:
@@ -295,16 +294,17 @@ def _load_edition(item: Any, sid: str, file: str, data: Data, problems: list[Pro
 def _check_references(data: Data, problems: list[Problem]) -> None:
     """Every link target, partnership, source and edition entry must name something that exists."""
     ids = data.records
+    known = data.declared | set(ids)
     for r in ids.values():
         p = r.get("partnership")
-        if p is not None and (p not in ids or ids[p].type.section != "partnerships"):
+        if p is not None and p in ids and ids[p].type.section != "partnerships" or p is not None and p not in known:
             problems.append(Problem(f"unknown partnership {p!r}", file=r.file, line=r.line, id=r.id,
                                     hint="use an id from data/partnerships.yaml"))
         if r.source not in data.sources:
             problems.append(Problem(f"unknown source {r.source!r}", file=r.file, line=r.line, id=r.id,
                                     hint="use the id of a file's source: block"))
         for lk in r.links:
-            if lk.to not in ids:
+            if lk.to not in known:
                 problems.append(Problem(f"link {lk.rel} points to unknown id {lk.to!r}", file=lk.file, line=lk.line,
                                         id=r.id, hint=_suggest(lk.to, ids)))
             elif lk.to == r.id:
@@ -315,7 +315,7 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
                                         line=lk.line, id=r.id, hint="use the id of a file's source: block"))
         if r.type.section == "clusters":
             for m in r.get("members", []):
-                if m not in ids:
+                if m not in known:
                     problems.append(Problem(f"cluster member {m!r} is not a known article", file=r.file,
                                             line=r.line, id=r.id, hint=_suggest(m, ids)))
         s, e = r.get("start_year"), r.get("end_year")
@@ -323,16 +323,16 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
             problems.append(Problem(f"end_year {e} is before start_year {s}", file=r.file, line=r.line, id=r.id,
                                     hint="check the years in the document"))
     for ed in data.editions.values():
-        if ed.partnership not in ids:
+        if ed.partnership not in known:
             problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id))
         seen_num: dict[str, Entry] = {}
         seen_drv: dict[str, Entry] = {}
         for en in ed.entries:
-            if en.driver not in ids:
+            if en.driver not in known:
                 problems.append(Problem(f"entry {en.number} describes unknown driver {en.driver!r}", file=en.file,
                                         line=en.line, id=ed.id, hint=_suggest(en.driver, ids)))
             for c in en.fields.get("covers", []):
-                if c not in ids:
+                if c not in known:
                     problems.append(Problem(f"entry {en.number} covers unknown id {c!r}", file=en.file,
                                             line=en.line, id=ed.id, hint=_suggest(c, ids)))
             if en.number in seen_num:

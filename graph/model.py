@@ -218,6 +218,9 @@ class Data:
     records: dict[str, Record] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     editions: dict[str, Edition] = field(default_factory=dict)
+    #: every id a file declares, even of records that failed to load (so a broken record does
+    #: not also produce "unknown id" errors wherever it is linked)
+    declared: set[str] = field(default_factory=set)
 
     def of_type(self, section: str) -> list[Record]:
         return sorted((r for r in self.records.values() if r.type.section == section), key=lambda r: r.id)

@@ -111,6 +111,3 @@ class DG(DefinedNamespace):
     linkText: URIRef
     crossReference: URIRef
     order: URIRef
-
-    # reified stated links
-    relation: URIRef

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.pipeline import build_graph
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TINY = HERE / "fixtures" / "tiny"
+DATA = ROOT / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def tiny_built():
+    return build_graph(TINY)
+
+
+@pytest.fixture(scope="session")
+def real_built():
+    return build_graph(DATA)
+
+
+@pytest.fixture()
+def tiny_copy(tmp_path: Path) -> Path:
+    """A writable copy of the tiny data set, for tests that break it."""
+    dest = tmp_path / "data"
+    shutil.copytree(TINY, dest)
+    return dest
