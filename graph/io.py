@@ -68,6 +68,11 @@ def read_yaml(path: Path) -> object:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError([Problem(f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", file=name, line=line,
                                  hint="save the file as UTF-8")]) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> object:
+    """Parse YAML text; any failure becomes a :class:`DataError` naming ``name`` and the line."""
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -81,7 +86,11 @@ def read_yaml(path: Path) -> object:
         hint = "YAML does not allow tab characters for indentation; use spaces" if "\t" in msg or "tab" in msg else \
             "fix the YAML syntax at that line (quote text containing ': ' or '#')"
         raise DataError([Problem(f"YAML syntax error: {msg}", file=name, line=line, hint=hint)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise DataError([Problem(f"character U+{exc.character:04X} is not allowed in YAML", file=name, line=line,
+                                 hint="remove the control character (often pasted from a PDF)")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors are rare
         raise DataError([Problem(f"YAML error: {exc}", file=name)]) from None
 
 

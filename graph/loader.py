@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem, rel
-from .io import LineDict, read_yaml
+from .io import LineDict, parse_yaml, read_yaml
 from .model import (COMMON_FIELDS, EDITION_FIELDS, ENTRY_FIELDS, RELATIONS, SOURCE_FIELDS, TYPES,
                     Data, Edition, Entry, FieldSpec, Link, Record, Source)
 
@@ -56,18 +56,13 @@ def load(data_dir: Path) -> Data:
 
 def load_text(files: dict[str, str]) -> Data:
     """Load in-memory YAML texts (name -> text); used by tests and tools that build data."""
-    import yaml  # local: only this helper needs it
-
-    from .io import _LineLoader
     problems: list[Problem] = []
     data = Data()
     for name, text in sorted(files.items()):
         try:
-            doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            problems.append(Problem(f"YAML syntax error: {exc.problem}", file=name,
-                                    line=mark.line + 1 if mark else None))
+            doc = parse_yaml(text, name)
+        except DataError as exc:
+            problems.extend(exc.problems)
             continue
         _load_file(doc, name, data, problems)
     _check_references(data, problems)

@@ -1,0 +1,83 @@
+"""Property tests: any Unicode survives YAML -> records -> RDF -> Turtle -> back; bad input never crashes."""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset, Graph, Literal
+from rdflib.namespace import DCTERMS
+
+from graph.catalog import Catalog
+from graph.errors import DataError
+from graph.loader import load_text
+from graph.namespace import DG
+from graph.rdf import build
+from graph.validate import union
+
+# YAML cannot carry every code point (it normalises line breaks and refuses some controls), so the
+# strategy draws printable text plus tabs and newlines, which real documents contain.
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n"), min_size=1,
+               max_size=80).filter(lambda s: s.strip())
+
+
+def dataset_yaml(title: str, body: str, section: str) -> dict[str, str]:
+    doc = {
+        "source": {"id": "src-p", "title": title},
+        "plans": [{"id": "plan-p", "title": title, "section": section}],
+        "actions": [{"id": "act-1", "title": title, "text": body, "section": section,
+                     "links": [{"rel": "partOf", "to": "plan-p", "quote": body}]}],
+    }
+    return {"p.yaml": yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=text, body=text, section=text)
+def test_unicode_survives_yaml_rdf_turtle(title: str, body: str, section: str):
+    data = load_text(dataset_yaml(title, body, section))
+    assert data.records["act-1"].get("text") == body
+    g = union(build(data))
+    (row,) = Catalog(g).list("actions")
+    assert (row["title"], row["text"], row["section"]) == (title, body, section)
+    # through Turtle and TriG text as well
+    back = Graph().parse(data=g.serialize(format="turtle"), format="turtle")
+    node = next(back.subjects(DCTERMS.identifier, Literal("act-1")))
+    assert str(back.value(node, DG.text)) == body
+    ds = Dataset()
+    ds.parse(data=build(data).serialize(format="trig"), format="trig")
+    assert any(str(q[2]) == body for q in ds.quads((None, DG.quote, None, None)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_never_crash(raw: bytes):
+    try:
+        load_text({"r.yaml": raw.decode("utf-8", errors="replace")})
+    except DataError as exc:
+        assert exc.problems and all(p.file == "r.yaml" or p.file is None for p in exc.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cut=st.integers(min_value=0, max_value=2000))
+def test_truncated_valid_file_never_crashes(cut: int):
+    from .conftest import TINY
+
+    full = (TINY / "plan.yaml").read_text(encoding="utf-8")
+    files = {p.name: p.read_text(encoding="utf-8") for p in TINY.glob("*.yaml")}
+    files["plan.yaml"] = full[: cut % (len(full) + 1)]
+    try:
+        load_text(files)
+    except DataError as exc:
+        assert all(str(p) for p in exc.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+                    max_leaves=12))
+def test_arbitrary_yaml_structures_give_data_errors(value):
+    doc = {"source": {"id": "src-q", "title": "Q"}, "drivers": value}
+    try:
+        load_text({"q.yaml": yaml.safe_dump(doc)})
+    except DataError as exc:
+        assert exc.problems
