@@ -229,5 +229,33 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
         click.echo(f"    {arrow} {lk['rel']} {num}{t['title']} [{t['id']}]  ({lk['source']}: {lk['section']})")
 
 
+@main.command()
+@click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Folder of the seed texts (default: ../shared/seeds beside the project).")
+@click.option("--misses", "show_misses", type=int, default=20, show_default=True,
+              help="How many fields not found to list.")
+@click.pass_obj
+@handle_errors
+def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
+    """Check every verbatim field (titles, action text, summaries ...) against the seed texts.
+
+    Exit 1 if any field is not found in its document.
+
+    Example: drivers fidelity --seeds ../shared/seeds
+    """
+    from graph.fidelity import check
+    from graph.loader import load
+    from graph.paths import ROOT
+    seeds = seeds or ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        raise Failure(f"no seed folder at {seeds}; pass --seeds DIR")
+    rep = check(load(obj.data_dir), seeds)
+    click.echo(f"{rep.found}/{rep.checked} verbatim fields found in their seed ({rep.share:.1%})")
+    for m in rep.misses[:show_misses]:
+        click.echo(f"  not found: {m.id} {m.field}: {' '.join(m.value.split())[:100]}")
+    if rep.misses:
+        raise Failure(f"{len(rep.misses)} fields not found verbatim", 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
