@@ -229,6 +229,57 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
         click.echo(f"    {arrow} {lk['rel']} {num}{t['title']} [{t['id']}]  ({lk['source']}: {lk['section']})")
 
 
+def _documents(b) -> dict[str, str]:
+    return {sid: src.title for sid, src in b.data.sources.items()}
+
+
+@main.command()
+@click.argument("query", metavar="TEXT-or-ID")
+@click.option("--partnership", default=None, help="Only consider actions of this partnership (id).")
+@output_options("tree", "json", "md", default="tree")
+@click.pass_obj
+@handle_errors
+def why(obj: Ctx, query: str, partnership: str | None, fmt: str) -> None:
+    """What drives this action? Every driver above it, with the chain of links and their sources.
+
+    TEXT-or-ID is an action id or a phrase pasted from the plan (case, quotes, dashes and spacing
+    do not matter). Exit 1 with the nearest actions when nothing matches.
+
+    Example: drivers why "human and economic cost modelling"
+    """
+    from graph import why as w
+    b = obj.built()
+    ans = w.why(b.nx, query, partnership, _documents(b))
+    if fmt == "json":
+        click.echo(json.dumps(w.as_json(b.nx, ans), indent=2, ensure_ascii=False))
+    else:
+        click.echo(w.as_tree(b.nx, ans, markdown=fmt == "md"), nl=False)
+
+
+@main.command()
+@click.argument("driver", metavar="ID-or-NUMBER")
+@click.option("--edition", type=int, default=None, help="Edition year for numbers (default: newest).")
+@click.option("--partnership", default=None, help="Stay within this partnership (id).")
+@output_options("tree", "json", "md", default="tree")
+@click.pass_obj
+@handle_errors
+def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, fmt: str) -> None:
+    """Every plan, theme and action a driver reaches, with the chain of links and their sources.
+
+    Example: drivers impact promise-plan-2021-24
+    """
+    from graph import why as w
+    from graph.catalog import Catalog
+    from rdflib.namespace import DCTERMS
+    b = obj.built()
+    node = Catalog(b.union).resolve(driver, edition)
+    ans = w.impact(b.nx, str(b.union.value(node, DCTERMS.identifier)), partnership, _documents(b))
+    if fmt == "json":
+        click.echo(json.dumps(w.as_json(b.nx, ans, key="reached", head="driver"), indent=2, ensure_ascii=False))
+    else:
+        click.echo(w.as_tree(b.nx, ans, reverse=True, markdown=fmt == "md"), nl=False)
+
+
 @main.command()
 @click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Folder of the seed texts (default: ../shared/seeds beside the project).")

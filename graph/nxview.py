@@ -52,6 +52,9 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
         if src is not None:
             attrs["source"] = str(g.value(src, DCTERMS.identifier))
         attrs["section"] = str(g.value(node, DG.section) or "")
+        text = g.value(node, DG.text)
+        if text is not None:
+            attrs["text"] = str(text)
         if node in latest:
             attrs["number"], attrs["category"] = latest[node]
         G.add_node(ident, **attrs)
