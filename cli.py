@@ -280,6 +280,161 @@ def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, 
         click.echo(w.as_tree(b.nx, ans, reverse=True, markdown=fmt == "md"), nl=False)
 
 
+@main.command("queries")
+@output_options("table", "json")
+@handle_errors
+def list_queries(fmt: str) -> None:
+    """List the named SPARQL queries in queries/: name, title and parameters.
+
+    Example: drivers queries
+    """
+    from graph.queries import load_named
+    rows = [{"name": q.name, "title": q.title, "params": [str(p) for p in q.params], "description": q.description}
+            for q in load_named().values()]
+    emit(rows, fmt, ["name", "title", "params"])
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the query (see 'drivers queries'); repeat for more.")
+@output_options("table", "json", "csv")
+@click.pass_obj
+@handle_errors
+def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a named query from queries/ with its parameters bound (never pasted into the SPARQL).
+
+    Example: drivers query what-drives --param action=nl-neglect-ap-a1
+    """
+    from graph import queries as q
+    nq = q.get_named(name)
+    bindings = q.bind_params(nq, list(params))
+    res = q.run(obj.built().union, q.prepare(nq.text, nq.where), bindings)
+    emit(res.rows, fmt, res.columns)
+
+
+@main.command()
+@click.argument("text", metavar="QUERY-or-@FILE")
+@output_options("table", "json", "csv")
+@click.pass_obj
+@handle_errors
+def sparql(obj: Ctx, text: str, fmt: str) -> None:
+    """Run an ad hoc SELECT or ASK query on the graph; @FILE reads the query from a file.
+
+    The prefixes dg:, dcterms:, prov:, skos:, rdf:, rdfs:, xsd: and org: need no PREFIX line.
+    IRIs are shown as their ids.
+
+    Example: drivers sparql 'SELECT ?id ?title WHERE { ?d a dg:Driver ; dcterms:identifier ?id ; dcterms:title ?title }'
+    """
+    from graph import queries as q
+    where = "query"
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"cannot read the query file {path}: {exc.strerror or exc}") from None
+        where = str(path)
+    prepared = q.prepare(text, where)
+    res = q.run(obj.built().union, prepared)
+    emit(res.rows, fmt, res.columns)
+
+
+@main.command()
+@click.option("--plan", default=None, metavar="ID", help="One plan: rows are the plan and its themes and actions.")
+@click.option("--framework", type=click.Choice(["uncrc", "shanarri", "promise"]), default="uncrc",
+              show_default=True, help="Columns: UNCRC articles, SHANARRI indicators or Promise foundations.")
+@output_options("table", "csv", "md")
+@click.pass_obj
+@handle_errors
+def coverage(obj: Ctx, plan: str | None, framework: str, fmt: str) -> None:
+    """Which plans cover which UNCRC articles, SHANARRI indicators or Promise foundations, and the gaps.
+
+    A cell is marked x where the row, or anything part of it, states upholdsRight / contributesTo /
+    alignsWith that item. Only items some row covers are columns; the gaps follow (for the UNCRC,
+    articles 1-42). csv gives the matrix only.
+
+    Example: drivers coverage --framework shanarri --format md
+    """
+    from graph import coverage as cv
+    cov = cv.coverage(obj.built().union, framework, plan)
+    cols, rows = cv.matrix(cov)
+    if fmt == "md":
+        click.echo(cv.as_markdown(cov), nl=False)
+    elif fmt == "csv":
+        emit(rows, "csv", cols)
+    else:
+        click.echo(table(rows, cols, width=50) + "\n")
+        click.echo(cv.gaps_text(cov), nl=False)
+
+
+@main.command()
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many nodes to rank.")
+@output_options("table", "json")
+@click.pass_obj
+@handle_errors
+def metrics(obj: Ctx, top: int, fmt: str) -> None:
+    """Network metrics: central nodes (single points of failure), most-cited drivers, orphans, counts.
+
+    Example: drivers metrics --top 5
+    """
+    from graph.metrics import summary
+    s = summary(obj.built().nx, top)
+    if fmt == "json":
+        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{s['nodes']} nodes, {s['links']} links")
+    if s["types"]:
+        _print_counts(s["types"])
+    click.echo("\nMost central (betweenness on the undirected graph; a cut vertex splits it if removed):")
+    click.echo(table(s["central"], ["id", "type", "degree", "betweenness", "cut_vertex", "title"], width=50))
+    click.echo("\nMost-cited drivers (distinct records that link to them by a driven-by relation):")
+    click.echo(table(s["most_cited"], ["number", "id", "cited_by", "title"], width=50))
+    click.echo("\nOrphans (no links at all):")
+    for t, ids in s["orphans"].items():
+        click.echo(f"  {t} ({len(ids)}): {', '.join(ids)}")
+    if not s["orphans"]:
+        click.echo("  none")
+
+
+@main.command()
+@click.option("--focus", metavar="ID-or-NUMBER", default=None,
+              help="Open on this node and draw only what is within --depth links of it (for an action, "
+                   "also everything that drives it).")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Links from --focus to draw; also the page's starting focus depth.")
+@click.option("--types", multiple=True, metavar="TYPE[,TYPE]",
+              help="Only these node types (Driver, Plan, Action, Group, ...); repeat or comma-separate.")
+@click.option("--partnership", default=None, help="Only this partnership's nodes, plus national ones (id).")
+@click.option("--edition", type=int, default=None, help="Edition year for driver numbers and categories "
+                                                         "(default: newest).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("graph.html"),
+              show_default=True, help="The HTML file to write.")
+@click.pass_obj
+@handle_errors
+def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partnership: str | None,
+        edition: int | None, out: Path) -> None:
+    """Write the graph as one offline HTML page: search, filters, focus, and each node's sources and links.
+
+    Every script and style is inline (vis-network from the installed pyvis) and nothing is
+    fetched, so the file works from a shared drive with no internet. `drivers build` writes the
+    whole graph to exports/graph.html.
+
+    Example: drivers viz --focus 4.4 --depth 2 --out cig.html
+    """
+    from graph import io
+    from graph import viz as v
+    b = obj.built()
+    node = v.resolve(b.nx, b.union, focus, edition) if focus else None
+    data = v.page_data(v.select(b.nx, node, depth, types, partnership), b.union, edition=edition, focus=node,
+                       depth=depth)
+    try:
+        io.write_text(out, v.html(data))
+    except OSError as exc:
+        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {out}: {data['meta']['nodes']} nodes, {data['meta']['edges']} links; open it in a browser")
+
+
 @main.command()
 @click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Folder of the seed texts (default: ../shared/seeds beside the project).")

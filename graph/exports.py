@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Dataset, Graph
 
+from . import viz
 from .catalog import Catalog
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
@@ -102,6 +103,7 @@ def all_exports(ds: Dataset, union: Graph, G: nx.MultiDiGraph, out: Path) -> dic
         out / "graph.graphml": graphml(G),
         out / "nodes.csv": nodes_csv(G),
         out / "edges.csv": edges_csv(G),
+        out / "graph.html": viz.render(G, union),
         out / "actions.csv": to_csv(cat.list("actions"), ["id", "number", "kind", "plan", "partnership", "lead",
                                                           "timescale", "title", "text", "source", "section"]),
         out / "drivers.csv": to_csv(cat.list("drivers"), ["number", "id", "title", "category", "kind",

@@ -1,0 +1,240 @@
+"""graph.viz without a browser: the page is self-contained, data is escaped, counts and layout hold."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph import viz
+from graph import why as w
+from graph.errors import NotFound, UsageError
+from graph.exports import all_exports
+
+from .conftest import TINY
+
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+
+
+def data_of(page: str) -> dict:
+    m = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1))
+
+
+def edge(G, u, v, rel, source="doc"):
+    G.add_edge(u, v, key=f"{rel}|{source}", rel=rel, source=source, section=f"{u} section")
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.add_node("p", type="Plan", title="A plan & its <b>aims</b>", source="doc", section="Intro", partnership="north")
+    G.add_node("a", type="Action", title=HOSTILE, text="line\u2028sep\u2029end <!-- x --> & <script>alert(2)</script>",
+               source="doc", section=HOSTILE)
+    G.add_node("north", type="Partnership", title="North", source="doc", section="Cover")
+    edge(G, "a", "p", "partOf")
+    return G
+
+
+# -- escaping --------------------------------------------------------------------------------------
+
+def test_script_json_escapes_markup_characters_and_round_trips():
+    obj = {"t": HOSTILE, "u": "a\u2028b\u2029c & <!-- -->"}
+    text = viz.script_json(obj)
+    for ch in "<>&\u2028\u2029":
+        assert ch not in text
+    assert "\\u003c/script\\u003e" in text
+    assert json.loads(text) == obj
+
+
+def test_hostile_text_never_appears_raw_in_the_page():
+    page = viz.render(hostile_graph())
+    assert HOSTILE not in page and "<script>alert(2)" not in page and "<b>aims" not in page
+    # exactly three script elements open and close: the data, vis-network and the page script
+    assert len(re.findall(r"<script\b", page.replace(viz.vis_script(), ""), re.I)) == 3
+    assert len(re.findall(r"</script", page, re.I)) == 3
+    assert "<!--" not in page  # would put the HTML parser in its "escaped" script state
+    assert "<img" not in page.lower()
+    assert data_of(page)["nodes"][0]["title"] == HOSTILE  # and it survives as text
+
+
+def test_the_page_script_builds_the_panel_without_innerhtml():
+    assert "innerHTML" not in viz.APP_JS and "insertAdjacentHTML" not in viz.APP_JS
+    assert "document.write" not in viz.APP_JS and "eval(" not in viz.APP_JS
+
+
+# -- self-contained ----------------------------------------------------------------------------------
+
+def test_no_external_url_or_fetch_in_the_page(tiny_built):
+    page = viz.render(tiny_built.nx, tiny_built.union)
+    # the vis-network library's own text (licence comments, the SVG namespace) aside, nothing names a URL
+    ours = page.replace(viz.vis_script(), "")
+    assert not re.search(r"https?://", ours.replace("http://www.w3.org/2000/svg", ""))
+    assert not re.search(r"<(link|iframe|img|object|embed)\b", page, re.I)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:|//)", page, re.I)
+    assert "cdn" not in ours.lower()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_vis_network_comes_from_the_installed_pyvis():
+    js = viz.vis_script()
+    assert "vis-network" in js[:300] and len(js) > 100_000
+    assert "</script" not in js.lower() and "<!--" not in js
+
+
+# -- content -------------------------------------------------------------------------------------------
+
+def test_counts_legend_and_node_fields(tiny_built):
+    G = tiny_built.nx
+    data = data_of(viz.render(G, tiny_built.union))
+    assert data["meta"]["nodes"] == len(data["nodes"]) == G.number_of_nodes()
+    assert data["meta"]["edges"] == len(data["edges"]) == G.number_of_edges()
+    by_type = {}
+    for n in G.nodes:
+        by_type[G.nodes[n]["type"]] = by_type.get(G.nodes[n]["type"], 0) + 1
+    assert {t["name"]: t["count"] for t in data["types"]} == by_type
+    assert all(t["color"].startswith("#") and t["shape"] for t in data["types"])
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["strategy-b"]["number"] == "2.1" and nodes["strategy-b"]["category"] == "local"
+    assert nodes["strategy-b"]["summary"] == "A local strategy (see 1.1)."
+    assert nodes["action-1"]["source"] == "src-plan" and nodes["action-1"]["section"] == "Action plan > row 1"
+    assert nodes["action-1"]["partnership"] == "north"  # by its partOf chain
+    assert data["documents"]["src-plan"] == "Children's Services Plan annual report"
+    assert {c["name"]: c["count"] for c in data["categories"]} == {"governance": 1, "local": 1, "national": 1}
+    assert [p["title"] for p in data["partnerships"]] == ["North Partnership", "National / no partnership"]
+
+
+def test_an_actions_upstream_is_what_why_finds(tiny_built):
+    G = tiny_built.nx
+    data = data_of(viz.render(G, tiny_built.union))
+    ids = [n["id"] for n in data["nodes"]]
+    up = data["upstream"][str(ids.index("action-1"))]
+    assert sorted(ids[i] for i in up["n"]) == sorted(w.why(G, "action-1").reached)
+    chain = {(ids[data["edges"][k]["f"]], data["edges"][k]["rel"], ids[data["edges"][k]["t"]]) for k in up["e"]}
+    assert ("action-1", "partOf", "theme-t") in chain and ("strategy-b", "drivenBy", "act-a") in chain
+    assert not any(rel == "qualityIndicator" for _, rel, _ in chain)  # not a "drives" relation
+
+
+def test_edition_numbers_and_unknown_edition(tiny_built):
+    data = data_of(viz.render(tiny_built.nx, tiny_built.union, edition=2023))
+    assert data["meta"]["edition"] == 2023
+    with pytest.raises(NotFound):
+        viz.render(tiny_built.nx, tiny_built.union, edition=1999)
+
+
+# -- selecting what to draw ----------------------------------------------------------------------------
+
+def test_select_by_types_partnership_and_focus(tiny_built):
+    G = tiny_built.nx
+    assert set(viz.select(G, types=["plan,Action"])) == {"plan-p", "action-1"}
+    with pytest.raises(UsageError, match="unknown node type"):
+        viz.select(G, types=["Plans"])
+    assert "act-a" in viz.select(G, partnership="north")  # national nodes stay
+    with pytest.raises(UsageError, match="unknown partnership"):
+        viz.select(G, partnership="south")
+    assert set(viz.select(G, focus="board-c", depth=1)) == {"board-c", "plan-p"}
+    # an action keeps its whole chain of drivers even beyond the depth
+    assert {"act-a", "strategy-b", "board-c"} <= set(viz.select(G, focus="action-1", depth=1))
+    with pytest.raises(NotFound):
+        viz.select(G, focus="nope")
+    with pytest.raises(UsageError, match="left out"):
+        viz.select(G, focus="act-a", types=["Action"])
+
+
+def test_resolve_ids_and_numbers(tiny_built):
+    assert viz.resolve(tiny_built.nx, tiny_built.union, "4.1") == "board-c"
+    assert viz.resolve(tiny_built.nx, tiny_built.union, "plan-p") == "plan-p"
+    with pytest.raises(NotFound, match="did you mean"):
+        viz.resolve(tiny_built.nx, tiny_built.union, "plan-q")
+
+
+# -- layout and determinism ------------------------------------------------------------------------------
+
+def star_and_chain() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    for i in range(40):
+        G.add_node(f"a{i:02d}", type="Action", title=f"Action {i}")
+        G.add_node("hub", type="Theme", title="Hub")
+        edge(G, f"a{i:02d}", "hub", "partOf")
+    for i in range(5):
+        G.add_node(f"c{i}", type="Driver", title=f"Driver {i}")
+        if i:
+            edge(G, f"c{i}", f"c{i - 1}", "drivenBy")
+    G.add_node("lonely", type="UNCRCArticle", title="Article 1")
+    return G
+
+
+def test_layout_is_whole_pixels_without_overlaps():
+    G = star_and_chain()
+    pos = viz.layout(G)
+    assert set(pos) == set(G.nodes)
+    assert all(isinstance(x, int) and isinstance(y, int) for x, y in pos.values())
+    deg = {n: len(set(nx.all_neighbors(G, n))) for n in G}
+    ids = sorted(pos)
+    for i, u in enumerate(ids):
+        for v in ids[:i]:
+            assert math.dist(pos[u], pos[v]) >= viz._radius(deg[u]) + viz._radius(deg[v]) - 1, (u, v)
+
+
+def test_layout_of_empty_and_single_node_graphs():
+    assert viz.layout(nx.MultiDiGraph()) == {}
+    G = nx.MultiDiGraph()
+    G.add_node("x", type="Plan", title="X")
+    assert viz.layout(G) == {"x": (0, 0)}
+    assert data_of(viz.render(G))["meta"]["nodes"] == 1
+    assert data_of(viz.render(nx.MultiDiGraph()))["nodes"] == []
+
+
+def test_the_page_is_deterministic_whatever_the_insertion_order():
+    G = star_and_chain()
+    H = nx.MultiDiGraph()
+    for n in reversed(list(G.nodes)):
+        H.add_node(n, **G.nodes[n])
+    for u, v, k, d in reversed(list(G.edges(keys=True, data=True))):
+        H.add_edge(u, v, key=k, **d)
+    first = viz.render(G)
+    assert first == viz.render(G) == viz.render(H)
+    assert not re.search(r"20\d\d-\d\d-\d\dT\d\d:", first.replace(viz.vis_script(), ""))  # no timestamps
+
+
+# -- the command and the export ---------------------------------------------------------------------------
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["--data", str(TINY), *args], catch_exceptions=False)
+
+
+def test_viz_command_writes_one_file(tmp_path: Path):
+    out = tmp_path / "g.html"
+    r = run("viz", "--focus", "4.1", "--depth", "1", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert f"Wrote {out}: 2 nodes, 1 links" in r.output
+    data = data_of(out.read_text(encoding="utf-8"))
+    assert data["meta"]["focus"] == "board-c" and sorted(n["id"] for n in data["nodes"]) == ["board-c", "plan-p"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.html"]
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--focus", "nope"], 1, "no node with id or number 'nope'"),
+    (["--types", "Plans"], 2, "unknown node type 'Plans'"),
+    (["--partnership", "south"], 2, "unknown partnership 'south'"),
+    (["--edition", "1999"], 1, "no edition 1999"),
+])
+def test_viz_command_errors(tmp_path: Path, args, code, message):
+    out = tmp_path / "g.html"
+    r = run("viz", *args, "--out", str(out))
+    assert r.exit_code == code and message in r.output and "Traceback" not in r.output
+    assert not out.exists()
+
+
+def test_build_exports_include_the_page(tiny_built, tmp_path: Path):
+    files = all_exports(tiny_built.dataset, tiny_built.union, tiny_built.nx, tmp_path)
+    page = files[tmp_path / "graph.html"]
+    assert data_of(page)["meta"]["nodes"] == tiny_built.nx.number_of_nodes()
+    assert page == all_exports(tiny_built.dataset, tiny_built.union, tiny_built.nx, tmp_path)[tmp_path / "graph.html"]
