@@ -64,7 +64,8 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
         if s in ids and o in ids:
             src = g.value(st, PROV.wasDerivedFrom)
             edges.append((ids[s], ids[o], local(p), str(g.value(src, DCTERMS.identifier)),
-                          str(g.value(st, DG.section) or ""), str(g.value(st, DG.quote) or "")))
+                          " | ".join(sorted(str(x) for x in g.objects(st, DG.section))),
+                          " | ".join(sorted(str(x) for x in g.objects(st, DG.quote)))))
     for s, o, rel, src, section, quote in sorted(edges):
         attrs = {"rel": rel, "source": src, "section": section}
         if quote:
