@@ -52,7 +52,12 @@ def nquads(ds: Dataset) -> str:
 
 
 def trig(ds: Dataset) -> str:
-    return ds.serialize(format="trig")
+    """TriG with one block per named graph, graphs and statements sorted (rdflib's own order varies)."""
+    blocks = []
+    for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
+        blocks.append(f"<{g.identifier}> {{\n" + "\n".join(f"  {line}" for line in lines) + "\n}\n")
+    return "\n".join(blocks)
 
 
 def turtle(g: Graph) -> str:
