@@ -437,7 +437,7 @@ def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partner
 
 @main.command()
 @click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
-              help="Folder of the seed texts (default: ../shared/seeds beside the project).")
+              help="Folder of the seed texts (default: seeds/ in the data folder).")
 @click.option("--misses", "show_misses", type=int, default=20, show_default=True,
               help="How many fields not found to list.")
 @click.pass_obj
@@ -447,12 +447,11 @@ def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
 
     Exit 1 if any field is not found in its document.
 
-    Example: drivers fidelity --seeds ../shared/seeds
+    Example: drivers fidelity --seeds data/seeds
     """
     from graph.fidelity import check
     from graph.loader import load
-    from graph.paths import ROOT
-    seeds = seeds or ROOT.parent / "shared" / "seeds"
+    seeds = seeds or obj.data_dir / "seeds"
     if not seeds.is_dir():
         raise Failure(f"no seed folder at {seeds}; pass --seeds DIR")
     rep = check(load(obj.data_dir), seeds)

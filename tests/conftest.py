@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TINY = HERE / "fixtures" / "tiny"
 DATA = ROOT / "data"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "data" / "seeds"  # the five source texts, copied from shared/seeds
 
 
 @pytest.fixture(scope="session")
