@@ -67,11 +67,25 @@ def table(rows: list[dict], columns: list[str], width: int = 70) -> str:
 
 
 class Ctx:
-    def __init__(self, data: Path | None, base: str):
+    def __init__(self, data: Path | None, base: str, store: str = "oxigraph", endpoint: str | None = None):
         from graph.paths import default_data_dir
         self.data_dir = data if data is not None else default_data_dir()
         self.base = base
+        self.store = store
+        self.endpoint = endpoint
         self._built = None
+        self._backend = None
+
+    def backend(self):
+        """Where the read commands look: --endpoint, else --store (see graph/store.py)."""
+        if self._backend is None:
+            if self.endpoint:
+                from graph.remote import RemoteBackend
+                self._backend = RemoteBackend(self.endpoint, self.base)
+            else:
+                from graph.store import backend
+                self._backend = backend(self.data_dir, self.base, self.store, self.built)
+        return self._backend
 
     def built(self, check: bool = False):
         from graph.pipeline import build_graph
@@ -89,14 +103,20 @@ class Ctx:
               help="Folder of YAML data. Default: ./data if present, else the bundled data.")
 @click.option("--base", default="https://w3id.org/drivers-graph/id/", show_default=True,
               help="Base IRI for the graph's nodes.")
+@click.option("--store", type=click.Choice(["oxigraph", "rdflib"]), envvar="DRIVERS_STORE", default="oxigraph",
+              show_default=True, help="oxigraph: a store cached on disk, rebuilt only when the data changes; "
+                                      "rdflib: build in memory on every run. Env: DRIVERS_STORE.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run the read commands against this SPARQL 1.1 server (see 'drivers push'). Credentials "
+                   "come from DRIVERS_ENDPOINT_USER/DRIVERS_ENDPOINT_PASSWORD or DRIVERS_ENDPOINT_TOKEN.")
 @click.version_option(package_name="drivers-graph")
 @click.pass_context
-def main(ctx: click.Context, data: Path | None, base: str) -> None:
+def main(ctx: click.Context, data: Path | None, base: str, store: str, endpoint: str | None) -> None:
     """A knowledge graph of the strategic drivers and plans behind a children's services partnership.
 
     Example: drivers build
     """
-    ctx.obj = Ctx(data, base)
+    ctx.obj = Ctx(data, base, store, endpoint)
 
 
 @main.command()
@@ -117,7 +137,11 @@ def build(obj: Ctx, out: Path) -> None:
         click.echo(b.report.text(), err=True)
         raise Failure(f"the data does not conform to the shapes ({len(b.report.errors)} errors); "
                       f"nothing written to {out}", 1)
-    files = write_exports(b, out)
+    from graph.io import remove_stale_temps
+    from graph.lock import write_lock
+    with write_lock(out):  # a second build waits; its files never interleave with this one's
+        remove_stale_temps(out)
+        files = write_exports(b, out)
     click.echo(f"Built the graph from {obj.data_dir}: wrote {len(files)} files to {out}/")
     _print_counts(b.counts)
 
@@ -187,7 +211,7 @@ def list_(obj: Ctx, type_name: str, edition: int | None, fmt: str) -> None:
 
     Example: drivers list drivers --edition 2023 --format json
     """
-    rows = obj.catalog().list(type_name, edition)
+    rows = obj.backend().catalog().list(type_name, edition)
     cols = LIST_COLUMNS.get(type_name, ["id", "title", "kind", "partnership"])
     cols = [c for c in cols if any(c in r for r in rows)] or ["id", "title"]
     emit(rows, fmt, cols if fmt != "json" else [])
@@ -204,7 +228,7 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
 
     Example: drivers show 4.4
     """
-    rec = obj.catalog().show(key, edition)
+    rec = obj.backend().catalog().show(key, edition)
     if fmt == "json":
         click.echo(json.dumps(rec, indent=2, ensure_ascii=False))
         return
@@ -229,6 +253,10 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
         click.echo(f"    {arrow} {lk['rel']} {num}{t['title']} [{t['id']}]  ({lk['source']}: {lk['section']})")
 
 
+#: where `drivers suggest --save` keeps inferred links (apart from the stated ones in data/)
+SUGGESTIONS = Path("inferred") / "suggestions.json"
+
+
 def _documents(b) -> dict[str, str]:
     return {sid: src.title for sid, src in b.data.sources.items()}
 
@@ -236,24 +264,34 @@ def _documents(b) -> dict[str, str]:
 @main.command()
 @click.argument("query", metavar="TEXT-or-ID")
 @click.option("--partnership", default=None, help="Only consider actions of this partnership (id).")
+@click.option("--suggested", is_flag=True, help="Also follow the saved suggestions (drivers suggest --save), "
+                                                "each step marked inferred with its score.")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="The saved suggestions (with --suggested).")
 @output_options("tree", "json", "md", default="tree")
 @click.pass_obj
 @handle_errors
-def why(obj: Ctx, query: str, partnership: str | None, fmt: str) -> None:
+def why(obj: Ctx, query: str, partnership: str | None, suggested: bool, store: Path, fmt: str) -> None:
     """What drives this action? Every driver above it, with the chain of links and their sources.
 
     TEXT-or-ID is an action id or a phrase pasted from the plan (case, quotes, dashes and spacing
-    do not matter). Exit 1 with the nearest actions when nothing matches.
+    do not matter). Exit 1 with the nearest actions when nothing matches. Inferred links are shown
+    only with --suggested, and every step through one says so.
 
     Example: drivers why "human and economic cost modelling"
     """
     from graph import why as w
-    b = obj.built()
-    ans = w.why(b.nx, query, partnership, _documents(b))
-    if fmt == "json":
-        click.echo(json.dumps(w.as_json(b.nx, ans), indent=2, ensure_ascii=False))
+    be = obj.backend()
+    if suggested:
+        from graph.inferred import load_overlay
+        G, _ = load_overlay(be.nx(), store)
     else:
-        click.echo(w.as_tree(b.nx, ans, markdown=fmt == "md"), nl=False)
+        G = be.why_graph()
+    ans = w.why(G, query, partnership, be.documents())
+    if fmt == "json":
+        click.echo(json.dumps(w.as_json(G, ans), indent=2, ensure_ascii=False))
+    else:
+        click.echo(w.as_tree(G, ans, markdown=fmt == "md"), nl=False)
 
 
 @main.command()
@@ -271,13 +309,14 @@ def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, 
     from graph import why as w
     from graph.catalog import Catalog
     from rdflib.namespace import DCTERMS
-    b = obj.built()
-    node = Catalog(b.union).resolve(driver, edition)
-    ans = w.impact(b.nx, str(b.union.value(node, DCTERMS.identifier)), partnership, _documents(b))
+    be = obj.backend()
+    g, G = be.graph(), be.why_graph()
+    node = Catalog(g).resolve(driver, edition)
+    ans = w.impact(G, str(g.value(node, DCTERMS.identifier)), partnership, be.documents())
     if fmt == "json":
-        click.echo(json.dumps(w.as_json(b.nx, ans, key="reached", head="driver"), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(w.as_json(G, ans, key="reached", head="driver"), indent=2, ensure_ascii=False))
     else:
-        click.echo(w.as_tree(b.nx, ans, reverse=True, markdown=fmt == "md"), nl=False)
+        click.echo(w.as_tree(G, ans, reverse=True, markdown=fmt == "md"), nl=False)
 
 
 @main.command("queries")
@@ -309,7 +348,7 @@ def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
     from graph import queries as q
     nq = q.get_named(name)
     bindings = q.bind_params(nq, list(params))
-    res = q.run(obj.built().union, q.prepare(nq.text, nq.where), bindings)
+    res = obj.backend().run(nq.text, bindings, nq.where or nq.name)
     emit(res.rows, fmt, res.columns)
 
 
@@ -326,7 +365,6 @@ def sparql(obj: Ctx, text: str, fmt: str) -> None:
 
     Example: drivers sparql 'SELECT ?id ?title WHERE { ?d a dg:Driver ; dcterms:identifier ?id ; dcterms:title ?title }'
     """
-    from graph import queries as q
     where = "query"
     if text.startswith("@"):
         path = Path(text[1:])
@@ -335,8 +373,7 @@ def sparql(obj: Ctx, text: str, fmt: str) -> None:
         except OSError as exc:
             raise Failure(f"cannot read the query file {path}: {exc.strerror or exc}") from None
         where = str(path)
-    prepared = q.prepare(text, where)
-    res = q.run(obj.built().union, prepared)
+    res = obj.backend().run(text, None, where)
     emit(res.rows, fmt, res.columns)
 
 
@@ -357,7 +394,7 @@ def coverage(obj: Ctx, plan: str | None, framework: str, fmt: str) -> None:
     Example: drivers coverage --framework shanarri --format md
     """
     from graph import coverage as cv
-    cov = cv.coverage(obj.built().union, framework, plan)
+    cov = cv.coverage(obj.backend().graph(), framework, plan)
     cols, rows = cv.matrix(cov)
     if fmt == "md":
         click.echo(cv.as_markdown(cov), nl=False)
@@ -379,7 +416,7 @@ def metrics(obj: Ctx, top: int, fmt: str) -> None:
     Example: drivers metrics --top 5
     """
     from graph.metrics import summary
-    s = summary(obj.built().nx, top)
+    s = summary(obj.backend().nx(), top)
     if fmt == "json":
         click.echo(json.dumps(s, indent=2, ensure_ascii=False))
         return
@@ -410,10 +447,14 @@ def metrics(obj: Ctx, top: int, fmt: str) -> None:
                                                          "(default: newest).")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("graph.html"),
               show_default=True, help="The HTML file to write.")
+@click.option("--suggested", is_flag=True, help="Also draw the saved suggestions (drivers suggest --save) as "
+                                                "dashed links marked inferred, with their scores.")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="The saved suggestions (with --suggested).")
 @click.pass_obj
 @handle_errors
 def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partnership: str | None,
-        edition: int | None, out: Path) -> None:
+        edition: int | None, out: Path, suggested: bool, store: Path) -> None:
     """Write the graph as one offline HTML page: search, filters, focus, and each node's sources and links.
 
     Every script and style is inline (vis-network from the installed pyvis) and nothing is
@@ -424,14 +465,19 @@ def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partner
     """
     from graph import io
     from graph import viz as v
-    b = obj.built()
-    node = v.resolve(b.nx, b.union, focus, edition) if focus else None
-    data = v.page_data(v.select(b.nx, node, depth, types, partnership), b.union, edition=edition, focus=node,
+    be = obj.backend()
+    G, g = be.nx(), be.graph()
+    if suggested:
+        from graph.inferred import load_overlay
+        G, _ = load_overlay(G, store)
+    node = v.resolve(G, g, focus, edition) if focus else None
+    data = v.page_data(v.select(G, node, depth, types, partnership), g, edition=edition, focus=node,
                        depth=depth)
     try:
         io.write_text(out, v.html(data))
     except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
+                      "writable, or choose another --out") from None
     click.echo(f"Wrote {out}: {data['meta']['nodes']} nodes, {data['meta']['edges']} links; open it in a browser")
 
 
@@ -460,6 +506,396 @@ def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
         click.echo(f"  not found: {m.id} {m.field}: {' '.join(m.value.split())[:100]}")
     if rep.misses:
         raise Failure(f"{len(rep.misses)} fields not found verbatim", 1)
+
+
+@main.command()
+@click.argument("query", metavar="TEXT-or-ACTION-ID", required=False)
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="How many candidates (default 10; 3 per action with --unlinked).")
+@click.option("--types", multiple=True, metavar="TYPE[,TYPE]",
+              help="Only these candidate types: Driver, UNCRCArticle, WellbeingIndicator, PromiseFoundation.")
+@click.option("--partnership", default=None, help="For new text: leave out other partnerships' local drivers (id).")
+@click.option("--save", is_flag=True, help="Keep these suggestions for an action id in --suggestions (inferred links, "
+                                           "shown by why/viz --suggested); data/ is not touched.")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="Where --save keeps suggestions.")
+@click.option("--evaluate", is_flag=True, help="Hold back stated links, predict them, print P@5, R@10 and MRR "
+                                               "per target type against baselines.")
+@click.option("--split", type=click.Choice(["test", "tune"]), default="test", show_default=True,
+              help="With --evaluate: the held-out documents (test) or the ones the method was tuned on.")
+@click.option("--unlinked", is_flag=True, help="List the actions with no path up to any driver, each with its "
+                                               "top suggestions.")
+@output_options("table", "json")
+@click.pass_obj
+@handle_errors
+def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...], partnership: str | None, save: bool,
+            store: Path, evaluate: bool, split: str, unlinked: bool, fmt: str) -> None:
+    """Suggest the drivers, UNCRC articles, wellbeing indicators and Promise foundations behind an action.
+
+    TEXT-or-ACTION-ID is new action text, or the id of an action (then what it already reaches is
+    left out). Each candidate has a score and its evidence: the words that matched (a ~ b: matched
+    through the thesaurus) and the similar, already-linked records that are driven by it.
+    Suggestions are inferred, never stated: they are shown only here, or by why/viz --suggested
+    once saved. Exit 1 when nothing matches.
+
+    Example: drivers suggest "improve access to CAMHS for care experienced young people" --top 5
+    """
+    from graph import suggest as sg
+    b = obj.built()
+    if evaluate:
+        rows = sg.evaluate(b.data, b.nx, split)
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2))
+            return
+        click.echo(sg.evaluation_header(split))
+        click.echo(table(rows, ["method", "type", "queries", "P@5", "R@10", "MRR"]))
+        return
+    idx = sg.Index.build(b.data, b.nx)
+    if unlinked:
+        rows = sg.unlinked_actions(idx, top or 3)
+        if fmt == "json":
+            click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+            return
+        if not rows:
+            click.echo("Every action reaches a driver through stated links.")
+            return
+        for r in rows:
+            r["suggestions"] = [f"{x['id']} ({x['score']:.2f})" for x in r["suggestions"]]
+        click.echo(table(rows, ["id", "partnership", "title", "suggestions"], width=60))
+        click.echo("Suggestions are inferred, not stated links: check before use (drivers accept records one).")
+        return
+    if not query:
+        raise Failure("give TEXT-or-ACTION-ID, or --evaluate, or --unlinked")
+    res = sg.suggest(idx, query, top=top or 10, types=sg.parse_types(types), partnership=partnership)
+    if save:
+        from graph import inferred
+        if res.action is None:
+            raise Failure("--save needs an action id: free text has no action to link from")
+        links = [inferred.InferredLink(res.action, x.rel, x.id, x.score, sg.METHOD, x.evidence)
+                 for x in res.suggestions]
+        inferred.save(store, inferred.merge(inferred.load(store), res.action, links))
+    if fmt == "json":
+        click.echo(json.dumps([x.as_dict() for x in res.suggestions], indent=2, ensure_ascii=False))
+    else:
+        rows = [{"score": f"{x.score:.3f}", "type": x.type, "id": x.id, "title": x.title,
+                 "evidence": sg.evidence_text(x.evidence)} for x in res.suggestions]
+        click.echo(table(rows, ["score", "type", "id", "title", "evidence"], width=60))
+        if res.already:
+            click.echo(f"Left out: {len(res.already)} already linked (drivers why {res.action}).")
+        click.echo("Inferred suggestions, not stated links: check before use (drivers accept records one).")
+        if save:
+            click.echo(f"Saved {len(res.suggestions)} suggestions for {res.action} to {store}.")
+    if not res.suggestions:
+        raise Failure("no candidate matched; try other words or fewer --types", 1)
+
+
+@main.command()
+@click.argument("action", metavar="ACTION-ID")
+@click.argument("target", metavar="TARGET-ID")
+@click.option("--rel", "rel_name", default=None, help="The relation (default by the target's type: drivenBy, "
+                                                     "upholdsRight, contributesTo, alignsWith).")
+@click.option("--note", required=True, help="Why the link holds: the officer's note, kept as its evidence.")
+@click.option("--by", default=None, help="Who accepted it.")
+@click.option("--date", default=None, help="When (default: today, YYYY-MM-DD).")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="Saved suggestions: the accepted one is dropped from it.")
+@click.pass_obj
+@handle_errors
+def accept(obj: Ctx, action: str, target: str, rel_name: str | None, note: str, by: str | None, date: str | None,
+           store: Path) -> None:
+    """Accept a suggestion: record ACTION-ID -> TARGET-ID as a stated link whose source is the officer's decision.
+
+    The link is appended to accepted-links.yaml in the data folder (the other files stay untouched),
+    citing the officer, the date and the note. Unknown ids, or a link already stated: exit 2.
+
+    Example: drivers accept sl-csp-fy-c4 camhs-specification-2020 --rel drivenBy --note "Agreed at CSP board" --by "J Smith"
+    """
+    from graph import accept as ac
+    a, files = ac.accept(obj.data_dir, action, target, rel_name, note, by, date, store)
+    ac.write(files)
+    click.echo(f"Accepted: {a.frm} {a.rel} {a.to} — written to {a.path}" +
+               (f" (suggestion score {a.score:.3f}, removed from {store})" if a.score is not None else ""))
+
+
+@main.command()
+@click.option("--partnerships", "n", type=click.IntRange(1, 32), required=True, help="How many partnerships (1-32).")
+@click.option("--editions", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Drivers-document editions (and plan years) per partnership.")
+@click.option("--actions", type=click.IntRange(min=1), default=100, show_default=True,
+              help="About this many actions per plan year (80-120%).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same files.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write the YAML to (use it with --data).")
+@handle_errors
+def synth(n: int, editions: int, actions: int, seed: int, out: Path) -> None:
+    """Write deterministic synthetic data (national drivers, partnerships, editions, plans, actions).
+
+    For benchmarks and scale tests; the files load and validate like data/. Every title says
+    "(synthetic)".
+
+    Example: drivers synth --partnerships 8 --editions 2 --out /tmp/synth8
+    """
+    from graph import synth as s
+    try:
+        files = s.write(out, s.generate(n, editions, seed, actions))
+    except OSError as exc:
+        raise Failure(f"cannot write to {out}: {exc.strerror or exc} — check that the folder exists and is "
+                      "writable, or choose another --out") from None
+    click.echo(f"Wrote {len(files)} files to {out}/ ({n} partnerships, {editions} editions each); "
+               f"try: drivers --data {out} stats")
+
+
+def _load(obj: Ctx):
+    from graph.loader import load
+    return load(obj.data_dir)
+
+
+def _edition_arg(data, key: str):
+    """An edition by year ('2024') or id ('nl-drivers-2024')."""
+    from graph.editions import find_edition
+    from graph.errors import UsageError
+    if key in data.editions:
+        return data.editions[key]
+    if not key.isdigit():
+        raise UsageError(f"{key!r} is not an edition year or id — try: drivers list editions")
+    return find_edition(data, int(key))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--edition", "year", type=int, required=True, help="The year of the edition the document is.")
+@click.option("--force", is_flag=True, help="Replace an existing edition of that year (one ingest wrote).")
+@click.option("--check", is_flag=True,
+              help="Write nothing: compare with the existing edition of that year and print the share of its "
+                   "fields the document reproduces.")
+@click.option("--show-misses", type=int, default=20, show_default=True, help="With --check: how many misses to list.")
+@click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
+@output_options("text", "json", default="text")
+@click.pass_obj
+@handle_errors
+def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misses: int, partnership: str | None,
+           fmt: str) -> None:
+    """Read a drivers document (text from the PDF, Markdown, or Word .docx) as edition YEAR.
+
+    Entries are matched to existing drivers by number, title and summary, so renumbered and
+    retitled drivers keep their ids; unmatched entries become new drivers marked 'created by
+    ingest'. Warnings (what could not be read cleanly) go to stderr. On any error nothing is
+    written (exit 2).
+
+    Example: drivers ingest drivers-2024.docx --edition 2024
+    """
+    from graph import ingest as ing
+    from graph.editions import find_edition
+    from graph.lock import write_lock
+    data = _load(obj)
+    if check:
+        ed = find_edition(data, year, partnership)
+        result, _ = ing.ingest(file, year, obj.data_dir, data, partnership=ed.partnership, write=False)
+        report = ing.compare(result, ed)
+        if fmt == "json":
+            click.echo(json.dumps({**report, "warnings": [str(w) for w in result.warnings]}, indent=2,
+                                  ensure_ascii=False))
+            return
+        for w in result.warnings:
+            click.echo(str(w), err=True)
+        click.echo(f"{file.name} against {report['edition']}: {report['matching']} of {report['fields']} fields "
+                   f"reproduced ({report['share']:.1%})")
+        for m in report["misses"][:show_misses]:
+            click.echo(f"  {m['number']} {m['field']}: curated {str(m['curated'])[:80]!r} / "
+                       f"ingested {str(m['ingested'])[:80]!r}")
+        return
+    with write_lock(obj.data_dir):
+        result, target = ing.ingest(file, year, obj.data_dir, data, force=force, partnership=partnership)
+    if fmt == "json":
+        click.echo(json.dumps({**result.report(), "file": str(target)}, indent=2, ensure_ascii=False))
+        return
+    for w in result.warnings:
+        click.echo(str(w), err=True)
+    new = sum(1 for how in result.matched.values() if how == "new")
+    click.echo(f"Wrote {target}: edition {result.edition['id']}, {len(result.entries)} entries "
+               f"({len(result.entries) - new} matched to existing drivers, {new} new), "
+               f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}")
+
+
+@main.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@output_options("table", "json", "md")
+@click.pass_obj
+@handle_errors
+def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
+    """What changed from edition A to edition B (years or edition ids): added, removed, changed, renumbered.
+
+    A driver that only moved number is renumbered, not removed and added; a cross-reference that
+    moved with its target is not a change.
+
+    Example: drivers diff 2023 2024 --format md
+    """
+    from graph import diff as df
+    data = _load(obj)
+    d = df.diff_editions(_edition_arg(data, a), _edition_arg(data, b))
+    if fmt == "json":
+        click.echo(json.dumps(d, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(df.diff_markdown(d), nl=False)
+    else:
+        rows = df.diff_rows(d)
+        click.echo(table(rows, ["change", "number", "title", "detail"]) if rows else
+                   f"No changes from {d['from']} to {d['to']}.")
+
+
+@main.command()
+@click.option("--edition", "year", type=int, required=True, help="The edition year to review.")
+@click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD; default: the edition's date).")
+@click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
+@output_options("table", "json", "md")
+@click.pass_obj
+@handle_errors
+def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt: str) -> None:
+    """The refresh checklist for an edition: expired and ending drivers, Bills now Acts, numbering, references, titles, links.
+
+    Exit 0 when there is nothing to review, 1 when there are findings.
+
+    Example: drivers review --edition 2023 --as-of 2024-06-01
+    """
+    from graph import review as rv
+    from graph.editions import find_edition
+    data = _load(obj)
+    ed = find_edition(data, year, partnership)
+    findings = rv.review(data, ed, as_of)
+    if fmt == "json":
+        click.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(rv.checklist_markdown(ed, findings, rv.parse_as_of(as_of, ed)), nl=False)
+    else:
+        click.echo(table(findings, ["number", "kind", "title", "message"]) if findings else "No issues found.")
+    if findings:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--from", "from_year", type=int, required=True, help="The edition to start from.")
+@click.option("--to", "to_year", type=int, required=True, help="The new edition's year.")
+@click.option("--checklist", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the checklist (Markdown). Default: refresh-TO.md")
+@click.option("--force", is_flag=True, help="Start the TO edition again if refresh or ingest already wrote it.")
+@click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
+@click.pass_obj
+@handle_errors
+def refresh(obj: Ctx, from_year: int, to_year: int, checklist: Path | None, force: bool,
+            partnership: str | None) -> None:
+    """Start next year's edition from this one (data/editions/) and write its review checklist.
+
+    Example: drivers refresh --from 2023 --to 2024 --checklist refresh-2024.md
+    """
+    from graph import review as rv
+    from graph.editions import find_edition, start_edition
+    from graph.io import write_many
+    from graph.lock import write_lock
+    data = _load(obj)
+    checklist = checklist or Path(f"refresh-{to_year}.md")
+    with write_lock(obj.data_dir):
+        target, text, new_data = start_edition(data, obj.data_dir, from_year, to_year, force, partnership)
+        ed = new_data.edition_for_year(to_year, find_edition(data, from_year, partnership).partnership)
+        findings = rv.review(new_data, ed, str(to_year))
+        write_many({target: text, checklist: rv.checklist_markdown(ed, findings, to_year)})
+    click.echo(f"Wrote {target}: edition {ed.id}, {len(ed.entries)} entries carried over from {from_year}")
+    click.echo(f"Wrote {checklist}: {len(findings)} findings to review (as of {to_year})")
+
+
+@main.command()
+@click.option("--edition", "year", type=int, required=True, help="The edition year to write.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "docx"]), default="md", show_default=True,
+              help="Output format.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
+@click.pass_obj
+@handle_errors
+def document(obj: Ctx, year: int, fmt: str, out: Path, partnership: str | None) -> None:
+    """Write an edition back out as the drivers document: Summary table by category, then the detail sections.
+
+    Example: drivers document --edition 2024 --format docx --out drivers-2024.docx
+    """
+    from graph.document import write_document
+    from graph.editions import find_edition
+    data = _load(obj)
+    ed = find_edition(data, year, partnership)
+    try:
+        write_document(data, ed, fmt, out)
+    except OSError as exc:
+        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
+                      "writable, or choose another --out") from None
+    click.echo(f"Wrote {out}: edition {ed.id}, {len(ed.entries)} entries ({fmt})")
+
+
+@main.command()
+@click.option("--edition", "year", type=int, required=True, help="The edition year to export.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
+              help="Spreadsheet format.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="File to write.")
+@click.pass_obj
+@handle_errors
+def export(obj: Ctx, year: int, fmt: str, out: Path) -> None:
+    """Export an edition as a spreadsheet, one row per entry with its stable driver id, for editing in Excel.
+
+    Example: drivers export --edition 2023 --format xlsx --out drivers-2023.xlsx
+    """
+    from graph.spreadsheet import write_export
+    data = _load(obj)
+    try:
+        n = write_export(data, year, fmt, out)
+    except OSError as exc:
+        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
+                      "writable, or choose another --out") from None
+    click.echo(f"Wrote {out}: {n} entries ({fmt})")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--edition", "year", type=int, required=True, help="The edition year the sheet becomes.")
+@click.option("--force", is_flag=True, help="Replace an existing edition of that year (one ingest/import wrote).")
+@click.pass_obj
+@handle_errors
+def import_(obj: Ctx, file: Path, year: int, force: bool) -> None:
+    """Read an edited spreadsheet (from 'drivers export') back as edition YEAR, matched by driver id.
+
+    Example: drivers import drivers-2024.xlsx --edition 2024
+    """
+    from graph.io import write_text
+    from graph.lock import write_lock
+    from graph.spreadsheet import import_edition
+    data = _load(obj)
+    with write_lock(obj.data_dir):
+        target, text, summary = import_edition(file, year, data, obj.data_dir, force)
+        write_text(target, text)
+    click.echo(f"Wrote {target}: edition {summary['edition']}, {summary['entries']} entries, "
+               f"{len(summary['new_drivers'])} new drivers")
+
+
+@main.command()
+@click.option("--endpoint", "url", metavar="URL", default=None,
+              help="The server's SPARQL query URL (default: the global --endpoint).")
+@click.option("--graph-store", metavar="URL", default=None,
+              help="Its Graph Store Protocol URL (default: for .../query, .../store as Oxigraph has it).")
+@click.pass_obj
+@handle_errors
+def push(obj: Ctx, url: str | None, graph_store: str | None) -> None:
+    """Load the graph into a SPARQL 1.1 server: a named graph per source document, replaced by PUT.
+
+    Credentials come from DRIVERS_ENDPOINT_TOKEN, or DRIVERS_ENDPOINT_USER and
+    DRIVERS_ENDPOINT_PASSWORD; never from the command line. Then `drivers --endpoint URL why ...`
+    (and list, show, query, coverage ...) answer from the server.
+
+    Example: drivers push --endpoint http://127.0.0.1:7878/query
+    """
+    from graph import remote
+    url = url or obj.endpoint
+    if not url:
+        raise Failure("name the server: drivers push --endpoint URL (its SPARQL query URL)")
+    n = remote.push(url, obj.data_dir, obj.base, graph_store)
+    click.echo(f"Pushed {n['graphs']} named graphs ({n['triples']} triples) and the union graph "
+               f"({n['union_triples']} triples) to {remote.safe_url(graph_store or url)}"
+               + (f"; removed {n['removed']} graphs the data no longer has" if n["removed"] else ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

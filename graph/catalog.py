@@ -262,8 +262,14 @@ class Catalog:
                     target["number"] = entries[other][0]
                 out.append({"rel": local(g.value(st, RDF.predicate)), "direction": direction, "target": target,
                             "source": _str(g.value(src, DCTERMS.identifier)),
-                            "section": _str(g.value(st, DG.section)), "quote": _str(g.value(st, DG.quote))})
+                            "section": _joined(g, st, DG.section), "quote": _joined(g, st, DG.quote)})
         return sorted(out, key=lambda r: (r["direction"] != "out", r["rel"], r["target"]["id"], r["source"] or ""))
+
+
+def _joined(g: Graph, s: URIRef, p: URIRef) -> str | None:
+    """Every value, sorted and joined as the NetworkX view does (``g.value`` picks one at random)."""
+    values = sorted(str(x) for x in g.objects(s, p))
+    return " | ".join(values) if values else None
 
 
 def _str(v) -> str | None:

@@ -8,6 +8,7 @@ only articles 1-42 count, the substantive rights (43-54 are about monitoring and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, Graph, URIRef
@@ -145,5 +146,10 @@ def as_markdown(cov: Coverage) -> str:
     return "\n".join(lines) + "\n\n" + gaps_text(cov, markdown=True)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
 def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """One line of Markdown-safe text: line breaks joined (a title cannot start a new block), and
+    the characters that make links, images, HTML, emphasis, code or table cells escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))

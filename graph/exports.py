@@ -35,14 +35,16 @@ def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
     cols = columns or sorted({k for r in rows for k in r})
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow([safe_cell(c) for c in cols])  # headers can be titles from the data (coverage columns)
     for r in rows:
         w.writerow([safe_cell(r.get(c)) for c in cols])
     return buf.getvalue()
 
 
 def _sorted_lines(text: str) -> str:
-    lines = sorted(line for line in text.splitlines() if line.strip())
+    # split on "\n" only: str.splitlines() also splits on U+2028, U+0085 ..., which N-Triples
+    # leaves unescaped inside literals, so a title holding one would be cut in two
+    lines = sorted(line for line in text.split("\n") if line.strip())
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +57,7 @@ def trig(ds: Dataset) -> str:
     """TriG with one block per named graph, graphs and statements sorted (rdflib's own order varies)."""
     blocks = []
     for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        lines = sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())
+        lines = sorted(line for line in g.serialize(format="nt").split("\n") if line.strip())
         blocks.append(f"<{g.identifier}> {{\n" + "\n".join(f"  {line}" for line in lines) + "\n}\n")
     return "\n".join(blocks)
 

@@ -11,6 +11,7 @@ to do about it. Example::
 from __future__ import annotations
 
 import re
+import reprlib
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,28 @@ from .model import (COMMON_FIELDS, EDITION_FIELDS, ENTRY_FIELDS, RELATIONS, SOUR
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*$")
+#: Control characters (other than tab and line breaks) never belong in text, and ESC could drive a terminal.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MIN_YEAR, MAX_YEAR = 1900, 2100
-KNOWN_TOP = {"source", "editions", *TYPES}
+#: Addresses become IRIs: a web address as printed (with or without http(s)://, no spaces or
+#: markup characters, no other scheme such as javascript:), a legislation.gov.uk path.
+ADDRESS_RE = {"url": re.compile(r"^(?:https?://|(?![A-Za-z][A-Za-z0-9+.-]*:))[^\s<>\"{}|\\^`]+$", re.I),
+              "legislation": re.compile(r"^/[a-z]+/\d{4}/[0-9A-Za-z/_.-]+$")}
+ADDRESS_WHAT = {"url": "web address", "legislation": "legislation.gov.uk path"}
+ADDRESS_HINT = {"url": "write it as printed, e.g. www.gov.scot/publications/... or https://...; a space is %20",
+                "legislation": "write the path after legislation.gov.uk, e.g. /asp/2014/8"}
+KNOWN_TOP = {"source", "editions", "links", *TYPES}
+#: fields of an entry in a top-level ``links:`` section (a link added to a record defined elsewhere)
+EXTRA_LINK_FIELDS = {"from", "rel", "to", "note", "section", "by", "date", "score", "method"}
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 40
+_REPR.maxlist = _REPR.maxdict = 3
+_REPR.maxlevel = 2
+
+
+def _show(value: Any) -> str:
+    """A short repr for messages (a pasted blob or a deeply nested value must not flood the screen)."""
+    return _REPR.repr(value)
 
 
 def data_files(data_dir: Path) -> list[Path]:
@@ -102,13 +123,16 @@ def _check_fields(obj: dict, specs: dict[str, FieldSpec], allowed: set[str], fil
             elif not isinstance(v, spec.kind):
                 ok = False
             if not ok:
-                want = spec.kind.__name__ if isinstance(spec.kind, type) else "text"
-                problems.append(Problem(f"field {key!r} must be {want}, not {type(v).__name__} ({v!r:.40})",
-                                        file=file, line=line, id=rid,
-                                        hint="quote numbers meant as text, e.g. number: \"1.10\""))
+                want = {int: "int (a whole number)", bool: "true or false", str: "text"}.get(spec.kind, "text")
+                hint = {int: f"write a whole number without quotes, e.g. {key}: 2019" if key.endswith("year")
+                        else f"write a whole number without quotes, e.g. {key}: 3",
+                        bool: f"write {key}: true or {key}: false"}.get(
+                    spec.kind, "quote text, and numbers meant as text, e.g. number: \"1.10\"")
+                problems.append(Problem(f"field {key!r} must be {want}, not {type(v).__name__} ({_show(v)})",
+                                        file=file, line=line, id=rid, hint=hint))
                 break
             if spec.choices and v not in spec.choices:
-                problems.append(Problem(f"field {key!r} has unknown value {v!r}", file=file, line=line, id=rid,
+                problems.append(Problem(f"field {key!r} has unknown value {_show(v)}", file=file, line=line, id=rid,
                                         hint=f"use one of: {', '.join(spec.choices)}"))
                 ok = False
                 break
@@ -117,9 +141,23 @@ def _check_fields(obj: dict, specs: dict[str, FieldSpec], allowed: set[str], fil
                                         id=rid, hint=f"use a four-digit year between {MIN_YEAR} and {MAX_YEAR}"))
                 ok = False
                 break
-            if isinstance(v, str) and key not in ("summary", "text", "description") and not v.strip():
+            # summary_number/detail_number "" record that the document prints no number (data/SCHEMA.md)
+            if isinstance(v, str) and key not in ("summary", "text", "description", "summary_number",
+                                                  "detail_number") and not v.strip():
                 problems.append(Problem(f"field {key!r} is empty", file=file, line=line, id=rid,
                                         hint="give a value or remove the field"))
+                ok = False
+                break
+            bad = CONTROL_RE.search(v) if isinstance(v, str) else None
+            if bad:
+                problems.append(Problem(f"field {key!r} contains the control character U+{ord(bad.group()):04X}",
+                                        file=file, line=line, id=rid,
+                                        hint="remove it (a \\e or \\x escape, or a character pasted from a PDF)"))
+                ok = False
+                break
+            if key in ADDRESS_RE and isinstance(v, str) and not ADDRESS_RE[key].match(v):
+                problems.append(Problem(f"field {key!r} is not a {ADDRESS_WHAT[key]}: {_show(v)}", file=file,
+                                        line=line, id=rid, hint=ADDRESS_HINT[key]))
                 ok = False
                 break
         if ok:
@@ -134,7 +172,7 @@ def _check_id(value: Any, file: str, line: int | None, problems: list[Problem], 
         problems.append(Problem(f"{what} has no 'id'", file=file, line=line, hint="add 'id: some-kebab-case-id'"))
         return None
     if not isinstance(value, str) or not ID_RE.match(value):
-        problems.append(Problem(f"bad id {value!r}", file=file, line=line,
+        problems.append(Problem(f"bad id {_show(value)}", file=file, line=line,
                                 hint="ids are lowercase letters, digits and single hyphens, e.g. cyp-act-2014"))
         return None
     return value
@@ -150,7 +188,7 @@ def _load_file(doc: Any, file: str, data: Data, problems: list[Problem]) -> None
         return
     for key in doc:
         if key not in KNOWN_TOP:
-            problems.append(Problem(f"unknown section {key!r}", file=file, line=_line(doc),
+            problems.append(Problem(f"unknown section {_show(key)}", file=file, line=doc.line_of(key),
                                     hint=f"use one of: {', '.join(sorted(KNOWN_TOP))}"))
     src_raw = doc.get("source")
     if not isinstance(src_raw, dict):
@@ -175,18 +213,82 @@ def _load_file(doc: Any, file: str, data: Data, problems: list[Problem]) -> None
             continue
         if not isinstance(items, list):
             problems.append(Problem(f"section {section!r} must be a list of records", file=file,
-                                    line=_line(doc), hint=f"write '{section}:' then '- id: ...' items"))
+                                    line=doc.line_of(section), hint=f"write '{section}:' then '- id: ...' items"))
             continue
-        for item in items:
+        for n, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                problems.append(Problem(f"item {n} of {section!r} is {_show(item)}, not a record", file=file,
+                                        line=doc.line_of(section),
+                                        hint="start each record with '- id: ...' and indent its fields under it"))
+                continue
             _load_record(item, spec, sid, file, data, problems)
 
     editions = doc.get("editions")
     if editions is not None:
         if not isinstance(editions, list):
-            problems.append(Problem("section 'editions' must be a list", file=file, line=_line(doc)))
+            problems.append(Problem("section 'editions' must be a list", file=file, line=doc.line_of("editions"),
+                                    hint="write 'editions:' then '- id: ...' items"))
         else:
             for item in editions:
+                if not isinstance(item, dict):
+                    problems.append(Problem(f"each edition must be a mapping, not {_show(item)}", file=file,
+                                            line=doc.line_of("editions"), hint="start each edition with '- id: ...'"))
+                    continue
                 _load_edition(item, sid, file, data, problems)
+
+    if "links" in doc:
+        _load_extra_links(doc.get("links"), doc.line_of("links"), sid, file, data, problems)
+
+
+def _load_extra_links(items: Any, line: int, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
+    """A top-level ``links:`` section: stated links from records defined in other files.
+
+    Each entry is ``{from, rel, to, note}`` (optionally ``section``, ``by``, ``date``, ``score``,
+    ``method``); the link cites this file's source, its ``section`` (default "Accepted by BY on
+    DATE") and the ``note`` as its quote. ``drivers accept`` writes such entries.
+    """
+    if not isinstance(items, list):
+        problems.append(Problem("section 'links' must be a list", file=file, line=line,
+                                hint="write 'links:' then '- {from: id, rel: drivenBy, to: id, note: ...}' items"))
+        return
+    seen: dict[tuple, int | None] = {}
+    for raw in items:
+        lline = _line(raw, line)
+        if not isinstance(raw, dict):
+            problems.append(Problem(f"each entry of 'links' must be a mapping, not {_show(raw)}", file=file,
+                                    line=lline, hint="write - {from: id, rel: drivenBy, to: id, note: ...}"))
+            continue
+        unknown = set(raw) - EXTRA_LINK_FIELDS
+        if unknown:
+            problems.append(Problem(f"unknown field(s) in link: {', '.join(sorted(map(str, unknown)))}", file=file,
+                                    line=lline, hint=f"use: {', '.join(sorted(EXTRA_LINK_FIELDS))}"))
+        frm, r, to, note = raw.get("from"), raw.get("rel"), raw.get("to"), raw.get("note")
+        if not isinstance(frm, str) or not ID_RE.match(frm) or not isinstance(to, str) or not ID_RE.match(to):
+            problems.append(Problem(f"link needs 'from' and 'to' ids, got {_show(frm)} -> {_show(to)}", file=file,
+                                    line=lline, hint="ids are lowercase kebab-case, e.g. nl-neglect-ap-a1"))
+            continue
+        if not isinstance(r, str) or r not in RELATIONS:
+            problems.append(Problem(f"unknown relation {_show(r)}", file=file, line=lline, id=frm,
+                                    hint=f"use one of: {', '.join(RELATIONS)}"))
+            continue
+        if not isinstance(note, str) or not note.strip():
+            problems.append(Problem("link has no 'note'", file=file, line=lline, id=frm,
+                                    hint="say why the link holds: the note is the link's evidence"))
+            continue
+        bad = [k for k in ("section", "by", "date", "method") if k in raw and not isinstance(raw[k], str)]
+        if bad or "score" in raw and (isinstance(raw["score"], bool) or not isinstance(raw["score"], (int, float))):
+            problems.append(Problem(f"link field(s) {', '.join(bad or ['score'])} must be "
+                                    f"{'text' if bad else 'a number'}", file=file, line=lline, id=frm,
+                                    hint="quote dates, e.g. date: \"2026-11-23\""))
+            continue
+        if (frm, r, to) in seen:
+            problems.append(Problem(f"link {frm} {r} {to} is listed twice (also line {seen[(frm, r, to)]})",
+                                    file=file, line=lline, id=frm, hint="remove one of them"))
+            continue
+        seen[(frm, r, to)] = lline
+        section = raw.get("section") or "Accepted" + (f" by {raw['by']}" if raw.get("by") else "") + (
+            f" on {raw['date']}" if raw.get("date") else "")
+        data.extra_links.append((frm, Link(r, to, sid, section, note, file, lline)))
 
 
 def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
@@ -215,24 +317,26 @@ def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: lis
     for lk in raw_links:
         lline = _line(lk, line)
         if not isinstance(lk, dict):
-            problems.append(Problem("each link must be a mapping {rel, to}", file=file, line=lline, id=rid))
+            problems.append(Problem(f"each link must be a mapping {{rel, to}}, not {_show(lk)}", file=file,
+                                    line=lline, id=rid, hint="write - {rel: drivenBy, to: some-id}"))
             continue
         unknown = set(lk) - {"rel", "to", "section", "quote", "source"}
         if unknown:
             problems.append(Problem(f"unknown field(s) in link: {', '.join(sorted(unknown))}", file=file, line=lline,
                                     id=rid, hint="a link has rel, to, and optionally section, quote, source"))
         r, to = lk.get("rel"), lk.get("to")
-        if r not in RELATIONS:
-            problems.append(Problem(f"unknown relation {r!r}", file=file, line=lline, id=rid,
+        if not isinstance(r, str) or r not in RELATIONS:
+            problems.append(Problem(f"unknown relation {_show(r)}", file=file, line=lline, id=rid,
                                     hint=f"use one of: {', '.join(RELATIONS)}"))
             continue
         if not isinstance(to, str) or not ID_RE.match(to):
-            problems.append(Problem(f"link {r} has a bad target {to!r}", file=file, line=lline, id=rid,
+            problems.append(Problem(f"link {r} has a bad target {_show(to)}", file=file, line=lline, id=rid,
                                     hint="'to' is the id of another record"))
             continue
         for k in ("section", "quote", "source"):
             if k in lk and not isinstance(lk[k], str):
-                problems.append(Problem(f"link field {k!r} must be text", file=file, line=lline, id=rid))
+                problems.append(Problem(f"link field {k!r} must be text", file=file, line=lline, id=rid,
+                                        hint=f"quote it: {k}: \"...\""))
         links.append(Link(r, to, str(lk.get("source") or fields.get("source") or sid),
                           str(lk.get("section") or fields.get("section", "")),
                           lk.get("quote") if isinstance(lk.get("quote"), str) else None, file, lline))
@@ -266,12 +370,15 @@ def _load_edition(item: Any, sid: str, file: str, data: Data, problems: list[Pro
                                     hint="one edition per partnership and year; use --force to replace"))
     entries = item.get("entries") or []
     if not isinstance(entries, list):
-        problems.append(Problem("'entries' must be a list", file=file, line=line, id=eid))
+        problems.append(Problem("'entries' must be a list", file=file, line=line, id=eid,
+                                hint="write 'entries:' then '- number: ...' items"))
         entries = []
     for order, raw in enumerate(entries, start=1):
         eline = _line(raw, line)
         if not isinstance(raw, dict):
-            problems.append(Problem("each entry must be a mapping", file=file, line=eline, id=eid))
+            problems.append(Problem(f"each entry must be a mapping, not {_show(raw)}", file=file, line=eline,
+                                    id=eid, hint="write - {number: \"1.1\", driver: some-id, category: national, "
+                                                 "title: ...}"))
             continue
         ef = _check_fields(raw, ENTRY_FIELDS, set(ENTRY_FIELDS), file, eline, eid, "edition entry", problems)
         if not {"number", "driver", "category", "title"} <= set(ef):
@@ -290,6 +397,13 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
     """Every link target, partnership, source and edition entry must name something that exists."""
     ids = data.records
     known = data.declared | set(ids)
+    for frm, lk in data.extra_links:  # links added by a top-level links: section, to records defined elsewhere
+        if frm in ids:
+            ids[frm].links.append(lk)
+        elif frm not in known:
+            problems.append(Problem(f"link {lk.rel} starts from unknown id {frm!r}", file=lk.file, line=lk.line,
+                                    id=frm, hint=_suggest(frm, ids)))
+    data.extra_links = []
     for r in ids.values():
         p = r.get("partnership")
         if p is not None and p in ids and ids[p].type.section != "partnerships" or p is not None and p not in known:
@@ -319,7 +433,8 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
                                     hint="check the years in the document"))
     for ed in data.editions.values():
         if ed.partnership not in known:
-            problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id))
+            problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id,
+                                    hint="use an id from data/partnerships.yaml"))
         seen_num: dict[str, Entry] = {}
         seen_drv: dict[str, Entry] = {}
         for en in ed.entries:

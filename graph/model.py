@@ -221,6 +221,9 @@ class Data:
     #: every id a file declares, even of records that failed to load (so a broken record does
     #: not also produce "unknown id" errors wherever it is linked)
     declared: set[str] = field(default_factory=set)
+    #: links a file adds to records defined elsewhere (a top-level ``links:`` section, e.g. the
+    #: links officers accepted in data/accepted-links.yaml): (from id, link), attached after loading
+    extra_links: list[tuple[str, "Link"]] = field(default_factory=list)
 
     def of_type(self, section: str) -> list[Record]:
         return sorted((r for r in self.records.values() if r.type.section == section), key=lambda r: r.id)

@@ -75,12 +75,16 @@ def to_networkx(g: Graph) -> nx.MultiDiGraph:
 
 
 def _latest_entries(g: Graph) -> dict[URIRef, tuple[str, str]]:
-    """driver -> (number, category) in the newest edition that has it."""
-    best: dict[URIRef, tuple[int, str, str]] = {}
+    """driver -> (number, category) in the newest edition that has it.
+
+    Several partnerships' editions of one year can number a national driver: the edition whose
+    IRI sorts first wins, so the answer does not depend on the store's iteration order.
+    """
+    best: dict[URIRef, tuple[int, str, str, str]] = {}
     for entry in g.subjects(RDF.type, DG.EditionEntry):
         d = g.value(entry, DG.describes)
         ed = g.value(entry, DG.edition)
         year = int(g.value(ed, DG.editionYear))
-        if d not in best or year > best[d][0]:
-            best[d] = (year, str(g.value(entry, DG.number)), local(g.value(entry, DG.category)))
-    return {d: (n, c) for d, (_, n, c) in best.items()}
+        if d not in best or year > best[d][0] or year == best[d][0] and str(ed) < best[d][3]:
+            best[d] = (year, str(g.value(entry, DG.number)), local(g.value(entry, DG.category)), str(ed))
+    return {d: (n, c) for d, (_, n, c, _) in best.items()}

@@ -8,6 +8,8 @@ node, so serialisations are stable.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
@@ -35,7 +37,14 @@ FIELD_PROPS = {
     "progress": (DG.progress, None), "evidence": (DG.evidence, None), "year": (DG.reportingYear, None),
     "short_title": (DG.shortTitle, None), "unconfirmed": (DG.unconfirmed, XSD.boolean),
 }
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 KIND_PROPS = {"drivers": DG.kind, "groups": DG.groupKind, "plans": DG.planKind, "actions": DG.actionKind}
+
+
+def web_iri(url: str) -> URIRef:
+    """A printed URL as an absolute IRI: "www.x.org/y" (no scheme, as documents print it) gets
+    ``http://``, as a browser would; without it the IRI is relative and RDF stores reject it."""
+    return URIRef(url if _SCHEME.match(url) else "http://" + url)
 
 
 class Namer:
@@ -64,9 +73,13 @@ class Namer:
         return URIRef(f"{self.base}link/{sid}/{rid}/{rel}/{to}")
 
 
-def build(data: Data, base: str = DEFAULT_BASE) -> Dataset:
-    """Records -> Dataset with a named graph per source document (editions in their source's graph)."""
-    ds = Dataset()
+def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
+    """Records -> Dataset with a named graph per source document (editions in their source's graph).
+
+    ``dataset``: anything with rdflib's ``graph(name)`` / ``add`` / ``bind``, to fill instead of a
+    new Dataset (graph/store.py collects the quads for Oxigraph this way, 10x faster).
+    """
+    ds = dataset if dataset is not None else Dataset()
     _bind(ds)
     names = Namer(data, base)
     graphs: dict[str, Graph] = {}
@@ -90,7 +103,7 @@ def build(data: Data, base: str = DEFAULT_BASE) -> Dataset:
             if src.fields.get(key):
                 g.add((s, prop, Literal(src.fields[key])))
         if src.fields.get("url"):
-            g.add((s, DG.webLink, URIRef(src.fields["url"])))
+            g.add((s, DG.webLink, web_iri(src.fields["url"])))
         if src.fields.get("partnership") in data.records:
             g.add((s, DG.partnership, names.node(src.fields["partnership"])))
 
@@ -132,7 +145,7 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
     if f.get("partnership"):
         g.add((n, DG.partnership, names.node(f["partnership"])))
     if f.get("url"):
-        g.add((n, DG.webLink, URIRef(f["url"])))
+        g.add((n, DG.webLink, web_iri(f["url"])))
     if "kind" in f and r.type.section in KIND_PROPS:
         if r.type.section == "drivers":
             g.add((n, DG.kind, KIND[f["kind"]]))

@@ -292,7 +292,10 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
     elif year not in years:
         raise NotFound(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
     out: dict[str, dict] = {}
-    for e in g.subjects(RDF.type, DG.EditionEntry):
+    # several partnerships' editions of a year can number one national driver: the edition whose IRI
+    # sorts first wins (as in graph.nxview), whatever order the store gives
+    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(g.value(e, DG.edition)), str(e)),
+                    reverse=True):
         ed = g.value(e, DG.edition)
         if ed is None or int(g.value(ed, DG.editionYear)) != year:
             continue
@@ -379,6 +382,8 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
                "section": d.get("section", "")}
         if d.get("quote"):
             row["quote"] = d["quote"]
+        if d.get("inferred"):  # a saved suggestion (drivers viz --suggested): drawn dashed, never as stated
+            row.update(inferred=True, score=d.get("score"), method=d.get("method", ""))
         edge_index[(u, v, d["rel"], d.get("source", ""))] = len(edges)
         edges.append(row)
     upstream = {}
@@ -563,6 +568,10 @@ APP_JS = r"""
   function cite(src, section) {
     return docTitle(src) + (src && DATA.documents[src] ? " [" + src + "]" : "") + (section ? ", " + section : "");
   }
+  function inferredText(e) {
+    return "INFERRED suggestion (score " + Number(e.score).toFixed(2) + ", " + e.method +
+           "): not stated in any document";
+  }
   function tooltip(n) {
     var lines = [n.type + (n.kind ? " (" + n.kind + ")" : "") + ": " + name(n)];
     var body = n.summary || n.text;
@@ -598,7 +607,8 @@ APP_JS = r"""
     var phrase = DATA.phrases.out[e.rel] || e.rel;
     var o = {id: k, from: N[e.f].id, to: N[e.t].id,
              title: short(name(N[e.f]), 60) + "\n  " + phrase + "\n" + short(name(N[e.t]), 60) +
-                    "\nSource: " + cite(e.source, e.section)};
+                    "\n" + (e.inferred ? inferredText(e) : "Source: " + cite(e.source, e.section))};
+    if (e.inferred) o.dashes = true;
     var look = edgeLook("");
     o.color = look.color; o.width = look.width;
     return o;
@@ -741,7 +751,8 @@ APP_JS = r"""
       var li = el("li");
       li.appendChild(el("span", l.phrase + " "));
       li.appendChild(nodeButton(l.other));
-      li.appendChild(el("div", cite(l.e.source, l.e.section), "cite"));
+      li.appendChild(el("div", l.e.inferred ? inferredText(l.e) : cite(l.e.source, l.e.section),
+                        l.e.inferred ? "cite inferred" : "cite"));
       if (l.e.quote) li.appendChild(el("q", l.e.quote, "cite"));
       list.appendChild(li);
     });

@@ -13,10 +13,12 @@ import difflib
 import re
 from collections import deque
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .errors import NotFound
+
+if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never imports NetworkX
+    import networkx as nx
 
 UP_RELS = ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight", "contributesTo",
            "alignsWith", "fundedBy")
@@ -57,12 +59,17 @@ class Step:
     document: str | None
     section: str
     quote: str | None = None
+    inferred: bool = False         # a saved suggestion (graph.inferred), not stated by any document
+    score: float | None = None
 
     def as_dict(self) -> dict:
         src = {"id": self.source, "document": self.document, "section": self.section}
         if self.quote:
             src["quote"] = self.quote
-        return {"from": self.frm, "rel": self.rel, "to": self.to, "source": src}
+        out = {"from": self.frm, "rel": self.rel, "to": self.to, "source": src}
+        if self.inferred:
+            out.update(inferred=True, score=self.score)
+        return out
 
 
 @dataclass
@@ -136,18 +143,25 @@ def partnership_of(G: nx.MultiDiGraph, n: str) -> str | None:
 # -- traversal ---------------------------------------------------------------------------------
 
 def _step(G: nx.MultiDiGraph, u: str, v: str, d: dict, documents: dict[str, str]) -> Step:
+    if d.get("inferred"):
+        return Step(u, d["rel"], v, d["source"], None, d.get("section", ""), None, True, d.get("score"))
     return Step(u, d["rel"], v, d["source"], documents.get(d["source"]), d.get("section", ""), d.get("quote"))
 
 
 def _bfs(G: nx.MultiDiGraph, start: str, partnership: str | None, reverse: bool,
-         documents: dict[str, str]) -> dict[str, list[Step]]:
+         documents: dict[str, str], stated_only: bool | None = None) -> dict[str, list[Step]]:
+    if stated_only is None and getattr(G, "graph", {}).get("inferred"):
+        # inferred links (only in a graph with saved suggestions overlaid) never replace a stated chain
+        paths = _bfs(G, start, partnership, reverse, documents, stated_only=False)
+        paths.update(_bfs(G, start, partnership, reverse, documents, stated_only=True))
+        return paths
     paths: dict[str, list[Step]] = {start: []}
     queue = deque([start])
     while queue:
         x = queue.popleft()
         edges = G.in_edges(x, data=True) if reverse else G.out_edges(x, data=True)
         for u, v, d in sorted(edges, key=lambda e: (e[2]["rel"], e[0], e[1], e[2]["source"])):
-            if d["rel"] not in UP_RELS:
+            if d["rel"] not in UP_RELS or stated_only and d.get("inferred"):
                 continue
             nxt = u if reverse else v
             if nxt in paths:
@@ -203,7 +217,10 @@ def as_json(G: nx.MultiDiGraph, ans: Answer, key: str = "drivers", head: str = "
     for n, path in sorted(ans.reached.items(), key=lambda kv: _order(G, kv[0], kv[1])):
         info = node_info(G, n)
         info.pop("text", None)
-        rows.append({**info, "path": [s.as_dict() for s in path]})
+        row = {**info, "path": [s.as_dict() for s in path]}
+        if any(s.inferred for s in path):
+            row["inferred"] = True  # reached only through a suggestion: not a stated driver
+        rows.append(row)
     out = {head: node_info(G, ans.start)}
     if head == "action":
         out["also_matched"] = [node_info(G, a) for a in ans.also_matched]
@@ -218,6 +235,8 @@ def _label(G: nx.MultiDiGraph, n: str) -> str:
 
 
 def _cite(s: Step) -> str:
+    if s.inferred:
+        return f"INFERRED (score {s.score:.2f}, {s.section}) — a suggestion, not stated in any document"
     doc = s.document or s.source
     return f"{doc}, {s.section}" if s.section else doc
 
@@ -250,7 +269,7 @@ def as_tree(G: nx.MultiDiGraph, ans: Answer, reverse: bool = False, markdown: bo
 
     def walk(n: str, depth: int) -> None:
         for child, step in sorted(kids.get(n, []), key=lambda cs: _order(G, cs[0], ans.reached[cs[0]])):
-            text = f"{phrases[step.rel]} {_label(G, child)}"
+            text = f"{phrases[step.rel]} {_label(G, child)}" + (" [inferred]" if step.inferred else "")
             cite = _cite(step)
             if markdown:
                 lines.append(f"{'  ' * depth}- {_esc(text)} — *{_esc(cite)}*")
@@ -271,5 +290,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
 def _esc(text: str) -> str:
-    """Escape Markdown (and HTML) specials so text from the data renders as text."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    """Escape Markdown (and HTML) specials so text from the data renders as text; line breaks are
+    joined, so a title cannot start a heading, list or code block of its own."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split())).replace("&", "&amp;")

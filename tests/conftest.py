@@ -14,6 +14,19 @@ DATA = ROOT / "data"
 SEEDS = ROOT / "data" / "seeds"  # the five source texts, copied from shared/seeds
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _store_cache(tmp_path_factory):
+    """The Oxigraph store cache (graph/store.py) goes to a temporary folder, not ~/.cache."""
+    import os
+    old = os.environ.get("DRIVERS_CACHE_DIR")
+    os.environ["DRIVERS_CACHE_DIR"] = str(tmp_path_factory.mktemp("store-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DRIVERS_CACHE_DIR", None)
+    else:
+        os.environ["DRIVERS_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def tiny_built():
     return build_graph(TINY)

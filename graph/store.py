@@ -1,0 +1,612 @@
+"""Where the read commands get the graph from: a plain rdflib store, or Oxigraph cached on disk.
+
+* ``rdflib``: load the YAML and build everything in memory on every run (simple, slow at scale).
+* ``oxigraph``: a pyoxigraph store kept on disk in a cache folder, plus the NetworkX view and
+  the document titles as JSON beside it. The folder is named by a fingerprint of the data
+  files, the base IRI, the package version and the code that builds the graph, so it is rebuilt
+  only when one of them changes; a query never re-parses anything.
+
+The cache lives in ``$DRIVERS_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/drivers-graph``, else
+``~/.cache/drivers-graph``. An entry is built in a temporary folder and renamed into place when
+complete, so an interrupted build never leaves a half cache; the least recently used entries
+beyond :data:`KEEP` are removed.
+
+Both stores give the same answers: ``tests/test_store.py`` runs one suite against each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DriversError, UsageError
+
+if TYPE_CHECKING:  # heavy: imported only where used
+    import networkx as nx
+    from rdflib import Graph
+
+    from .pipeline import Built
+    from .queries import Result
+
+STORES = ("oxigraph", "rdflib")
+DEFAULT_STORE = "oxigraph"
+CACHE_ENV = "DRIVERS_CACHE_DIR"
+KEEP = 8  # cache entries kept (least recently used go first)
+_FORMAT = "1"  # bump when the cache layout changes
+
+
+class StoreError(DriversError):
+    """The cache folder or the Oxigraph store cannot be used."""
+
+
+# -- the cache ---------------------------------------------------------------------------------
+
+def cache_root() -> Path:
+    """``$DRIVERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/drivers-graph``, else ``~/.cache/drivers-graph``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "drivers-graph"
+
+
+def _code_files() -> list[Path]:
+    from .paths import ONTOLOGY, ROOT
+    return [*sorted((ROOT / "graph").glob("*.py")), ONTOLOGY]
+
+
+def fingerprint(data_dir: Path, base: str) -> str:
+    """A hash of every data file (name and bytes), the base IRI, the version and the building code."""
+    from . import __version__
+    h = hashlib.sha256()
+    for part in (_FORMAT, __version__, base):
+        h.update(part.encode() + b"\0")
+    for path in _code_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in _data_files(data_dir):
+        h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        try:
+            h.update(path.read_bytes() + b"\0")
+        except OSError:
+            h.update(b"unreadable\0")  # the loader reports it with file and line
+    return h.hexdigest()[:32]
+
+
+def _data_files(data_dir: Path) -> list[Path]:
+    """The loader's file list (``loader.data_files``) without importing the loader and YAML."""
+    files = sorted(p for p in data_dir.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts)) \
+        if data_dir.is_dir() else []
+    if not files:
+        from .loader import data_files
+        return data_files(data_dir)  # raises the loader's own DataError
+    return files
+
+
+def view_json(G: nx.MultiDiGraph) -> dict:
+    """The NetworkX view as plain data, in insertion order (so rebuilding it gives the same graph)."""
+    return {"nodes": [[n, d] for n, d in G.nodes(data=True)],
+            "edges": [[u, v, k, d] for u, v, k, d in G.edges(keys=True, data=True)]}
+
+
+def documents(b: Built) -> dict[str, str]:
+    return {sid: src.title for sid, src in b.data.sources.items()}
+
+
+class QuadSink:
+    """Collects what :func:`graph.rdf.build` adds (graph name -> triples), without an rdflib Dataset."""
+
+    def __init__(self):
+        self.graphs: dict = {}
+
+    def graph(self, name) -> _SinkGraph:
+        return _SinkGraph(self.graphs.setdefault(name, []))
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+
+class _SinkGraph:
+    __slots__ = ("triples",)
+
+    def __init__(self, triples: list):
+        self.triples = triples
+
+    def add(self, triple) -> None:
+        self.triples.append(triple)
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+
+def term_nt(t) -> str:
+    """One rdflib term in N-Triples syntax (JSON string escapes are N-Triples escapes)."""
+    from rdflib import BNode, Literal
+    if isinstance(t, Literal):
+        text = json.dumps(str(t), ensure_ascii=False)
+        if t.language:
+            return f"{text}@{t.language}"
+        return f"{text}^^<{t.datatype}>" if t.datatype else text
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    return f"<{t}>"
+
+
+def ntriples(triples, memo: dict | None = None) -> str:
+    """Triples as N-Triples text, each once, in first-seen order (terms converted once each)."""
+    memo = {} if memo is None else memo
+
+    def nt(t) -> str:
+        s = memo.get(t)
+        if s is None:
+            s = memo[t] = term_nt(t)
+        return s
+    lines = dict.fromkeys(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples)
+    return "".join(lines)
+
+
+def sink_from_built(b: Built) -> QuadSink:
+    sink = QuadSink()
+    for s, p, o, g in b.dataset.quads((None, None, None, None)):
+        sink.graph(getattr(g, "identifier", g)).add((s, p, o))
+    return sink
+
+
+def build_sink(data_dir: Path, base: str):
+    """Load the YAML and build the RDF into a :class:`QuadSink`: (data, sink)."""
+    from .loader import load
+    from .rdf import build
+    data = load(data_dir)
+    sink = QuadSink()
+    build(data, base, dataset=sink)
+    return data, sink
+
+
+def write_cache(sink: QuadSink, docs: dict[str, str], target: Path) -> Path:
+    """Write the union of ``sink`` as an Oxigraph store, with the view and meta data, to ``target``.
+
+    The store holds the union in its default graph (a triple stated in two documents is one
+    triple, as in the rdflib union graph); provenance stays in the triples (prov:wasDerivedFrom,
+    dg:StatedLink). Written in a temporary folder and renamed into place when complete.
+    """
+    import pyoxigraph as ox
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        store = ox.Store(str(tmp / "store"))
+        text = ntriples(t for name in sorted(sink.graphs, key=str) for t in sink.graphs[name])
+        store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        del text
+        (tmp / "view.json").write_text(json.dumps(view_from_pairs(pairs_from_sink(sink)), ensure_ascii=False),
+                                       encoding="utf-8")
+        store.flush()
+        del store
+        (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "meta.json").exists():  # not another process's finished copy
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+_DG = "https://w3id.org/drivers-graph/ontology#"
+_DCT, _PROV, _RDF = "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", \
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: the predicates the view reads
+VIEW_PREDICATES = [_DCT + "identifier", _RDF + "type", _DCT + "title", _DG + "partnership", _DG + "kind",
+                   _PROV + "wasDerivedFrom", _DG + "section", _DG + "text", _DG + "describes", _DG + "edition",
+                   _DG + "editionYear", _DG + "number", _DG + "category", _RDF + "subject", _RDF + "predicate",
+                   _RDF + "object", _DG + "quote"]
+
+
+def pairs_from_sink(sink: QuadSink) -> dict[str, list[tuple[str, str]]]:
+    """predicate -> distinct (subject, object) values of the union, for :func:`view_from_pairs`."""
+    from rdflib import URIRef
+    out: dict = {URIRef(p): {} for p in VIEW_PREDICATES}
+    for triples in sink.graphs.values():
+        for s, p, o in triples:
+            seen = out.get(p)
+            if seen is not None:
+                seen[(str(s), str(o))] = None
+    return {str(p): list(v) for p, v in out.items()}
+
+
+def view_from_store(store) -> dict:
+    """The view read from an Oxigraph store's default graph (the union)."""
+    import pyoxigraph as ox
+    return view_from_pairs({p: [(q.subject.value, q.object.value) for q in
+                                store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph())]
+                            for p in VIEW_PREDICATES})
+
+
+def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
+    """The NetworkX view (as :func:`view_json` of :func:`graph.nxview.to_networkx`), without rdflib or NetworkX.
+
+    Same nodes, attributes, edges and order as the rdflib route; ``tests/test_store.py`` checks
+    they are equal on the real, the hand-made and synthetic data.
+    """
+    from .nxview import NODE_CLASSES
+
+    def objects(pred: str) -> dict:
+        """subject -> one object, as Graph.value gives one."""
+        out: dict = {}
+        for s, o in pairs[pred]:
+            out.setdefault(s, o)
+        return out
+
+    def all_objects(pred: str) -> dict:
+        out: dict = {}
+        for s, o in pairs[pred]:
+            out.setdefault(s, []).append(o)
+        return out
+
+    def local(iri: str) -> str:
+        return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+    ident = all_objects(_DCT + "identifier")
+    types = all_objects(_RDF + "type")
+    rank = {c: i for i, c in enumerate(NODE_CLASSES)}
+    rows = []
+    ids: dict = {}
+    for node, idents in ident.items():
+        mine = [rank[local(t)] for t in types.get(node, []) if t.startswith(_DG) and local(t) in rank]
+        if not mine:
+            continue
+        ids[node] = idents[0]
+        for i in idents:
+            rows.append((i, node, NODE_CLASSES[min(mine)]))
+    title, pship, kind = objects(_DCT + "title"), objects(_DG + "partnership"), objects(_DG + "kind")
+    src, section, text = objects(_PROV + "wasDerivedFrom"), objects(_DG + "section"), objects(_DG + "text")
+    first_ident = {n: v[0] for n, v in ident.items()}
+
+    def ident_of(n) -> str:
+        return str(first_ident.get(n))  # "None" where rdflib's str(None) would be
+    latest = _latest_entries(pairs, objects, local)
+    nodes = []
+    for i, node, t in sorted(rows):
+        attrs = {"type": t, "title": title.get(node) or i}
+        if node in pship:
+            attrs["partnership"] = ident_of(pship[node])
+        if node in kind:
+            attrs["kind"] = local(kind[node])
+        if node in src:
+            attrs["source"] = ident_of(src[node])
+        attrs["section"] = section.get(node, "")
+        if node in text:
+            attrs["text"] = text[node]
+        if node in latest:
+            attrs["number"], attrs["category"] = latest[node]
+        nodes.append([i, attrs])
+    subj, pred, obj = objects(_RDF + "subject"), objects(_RDF + "predicate"), objects(_RDF + "object")
+    sections, quotes = all_objects(_DG + "section"), all_objects(_DG + "quote")
+    edges = []
+    for st, cls in pairs[_RDF + "type"]:
+        if cls != _DG + "StatedLink":
+            continue
+        s, p, o = subj.get(st), pred.get(st), obj.get(st)
+        if s in ids and o in ids:
+            edges.append((ids[s], ids[o], local(p), ident_of(src.get(st)),
+                          " | ".join(sorted(sections.get(st, []))), " | ".join(sorted(quotes.get(st, [])))))
+    merged: dict = {}
+    for s, o, rel, source, sec, quote in sorted(edges):
+        attrs = {"rel": rel, "source": source, "section": sec}
+        if quote:
+            attrs["quote"] = quote
+        merged[(s, o, f"{rel}|{source}")] = attrs  # a later duplicate replaces, as add_edge does
+    return {"nodes": nodes, "edges": [[s, o, k, d] for (s, o, k), d in merged.items()]}
+
+
+def _latest_entries(pairs, objects, local) -> dict:
+    """driver -> (number, category) in the newest edition that has it (as nxview._latest_entries)."""
+    describes, edition, year = objects(_DG + "describes"), objects(_DG + "edition"), objects(_DG + "editionYear")
+    number, category = objects(_DG + "number"), objects(_DG + "category")
+    best: dict = {}
+    for e, cls in pairs[_RDF + "type"]:
+        if cls != _DG + "EditionEntry":
+            continue
+        d = describes.get(e)
+        y = int(year[edition[e]])
+        ed = edition[e]
+        if d not in best or y > best[d][0] or y == best[d][0] and ed < best[d][3]:
+            best[d] = (y, number[e], local(category[e]), ed)
+    return {d: (n, c) for d, (_, n, c, _) in best.items()}
+
+
+def _prune(root: Path, keep: int = KEEP) -> None:
+    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for tmp in root.glob(".build-*"):  # left by a killed build more than an hour ago
+        try:
+            if time.time() - tmp.stat().st_mtime > 3600:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def ensure_cache(data_dir: Path, base: str, built: Built | None = None) -> Path:
+    """The cache folder for this data, built first if missing. ``built`` saves a rebuild."""
+    root = cache_root()
+    target = root / fingerprint(data_dir, base)
+    if (target / "meta.json").exists():
+        try:
+            os.utime(target)
+        except OSError:
+            pass
+        return target
+    if built is None:
+        data, sink = build_sink(data_dir, base)
+        docs = {sid: s.title for sid, s in data.sources.items()}
+    else:
+        sink, docs = sink_from_built(built), documents(built)
+    try:
+        write_cache(sink, docs, target)
+        _prune(root)
+    except OSError as exc:
+        raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
+                         f"{CACHE_ENV} to a writable folder, or use --store rdflib") from None
+    return target
+
+
+# -- a light graph for `why` (no networkx import) -----------------------------------------------
+
+class _Nodes(dict):
+    """``G.nodes[n]`` and ``G.nodes(data=True)``, as NetworkX offers them."""
+
+    def __call__(self, data: bool = False):
+        return list(self.items()) if data else list(self)
+
+
+class LiteGraph:
+    """The subset of ``nx.MultiDiGraph`` that :mod:`graph.why` reads, loaded from the cached view."""
+
+    def __init__(self, view: dict):
+        self.nodes = _Nodes((n, d) for n, d in view["nodes"])
+        self._out: dict[str, list] = {}
+        self._in: dict[str, list] = {}
+        for u, v, _k, d in view["edges"]:
+            self._out.setdefault(u, []).append((u, v, d))
+            self._in.setdefault(v, []).append((u, v, d))
+
+    def __contains__(self, n) -> bool:
+        return n in self.nodes
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def out_edges(self, n, data: bool = False):
+        return [e if data else e[:2] for e in self._out.get(n, [])]
+
+    def in_edges(self, n, data: bool = False):
+        return [e if data else e[:2] for e in self._in.get(n, [])]
+
+
+def view_to_networkx(view: dict) -> nx.MultiDiGraph:
+    import networkx as nx
+    G = nx.MultiDiGraph()
+    for n, d in view["nodes"]:
+        G.add_node(n, **d)
+    for u, v, k, d in view["edges"]:
+        G.add_edge(u, v, key=k, **d)
+    return G
+
+
+# -- backends ----------------------------------------------------------------------------------
+
+class Backend:
+    """What the read commands need: the union graph (rdflib API), the NetworkX view, SPARQL."""
+
+    name = "?"
+
+    def graph(self) -> Graph:
+        raise NotImplementedError
+
+    def nx(self) -> nx.MultiDiGraph:
+        raise NotImplementedError
+
+    def why_graph(self) -> Any:
+        """A graph :mod:`graph.why` can walk (LiteGraph where that saves importing NetworkX)."""
+        return self.nx()
+
+    def documents(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def catalog(self):
+        from .catalog import Catalog
+        return Catalog(self.graph())
+
+    def run(self, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+        from . import queries as q
+        return q.run(self.graph(), q.prepare(text, where), bindings, where)
+
+
+class MemoryBackend(Backend):
+    """The plain rdflib store: built from the YAML in memory (by the caller, lazily)."""
+
+    name = "rdflib"
+
+    def __init__(self, get_built):
+        self._get = get_built
+
+    def graph(self) -> Graph:
+        return self._get().union
+
+    def nx(self) -> nx.MultiDiGraph:
+        return self._get().nx
+
+    def documents(self) -> dict[str, str]:
+        return documents(self._get())
+
+
+class OxigraphBackend(Backend):
+    """A pyoxigraph store opened read-only from a cache folder (see :func:`ensure_cache`)."""
+
+    name = "oxigraph"
+
+    def __init__(self, folder: Path, store=None):
+        self.folder = folder
+        self._store = store
+        self._graph = None
+        self._view = None
+        self._nx = None
+        self._meta = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            import pyoxigraph as ox
+            try:
+                self._store = ox.Store.read_only(str(self.folder / "store"))
+            except OSError as exc:
+                raise StoreError(f"cannot open the Oxigraph store in {self.folder}: {exc} — delete the "
+                                 f"folder to rebuild it") from None
+        return self._store
+
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = oxigraph_graph(self.store)
+        return self._graph
+
+    def _load_view(self) -> dict:
+        if self._view is None:
+            self._view = json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
+        return self._view
+
+    def nx(self) -> nx.MultiDiGraph:
+        if self._nx is None:
+            self._nx = view_to_networkx(self._load_view())
+        return self._nx
+
+    def why_graph(self) -> LiteGraph:
+        return LiteGraph(self._load_view())
+
+    def meta(self) -> dict:
+        if self._meta is None:
+            self._meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+        return self._meta
+
+    def documents(self) -> dict[str, str]:
+        return self.meta()["documents"]
+
+    def run(self, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+        return run_oxigraph(self.graph(), text, bindings, where)
+
+
+def oxigraph_graph(store) -> Graph:
+    """An rdflib Graph over the default graph (the union) of a pyoxigraph store."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    class Substituting(OxigraphStore):
+        """``initBindings`` as :func:`substitute` does them: Oxigraph's own substitutions need the
+        variable projected, which the catalog's queries do not do."""
+
+        def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803
+            if initBindings and isinstance(query, str):
+                query, initBindings = substitute(query, initBindings), {}
+            return super().query(query, initNs, initBindings, queryGraph, **kwargs)
+
+    return Graph(store=Substituting(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
+def run_oxigraph(g: Graph, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+    """A SELECT/ASK query run by Oxigraph itself, checked and answered exactly as :func:`queries.run`.
+
+    rdflib parses it first, so a malformed query gives the same message on both stores; then the
+    text goes to Oxigraph with the parameters as substitutions (bound, never pasted).
+    """
+    from . import queries as q
+    prepared = q.prepare(text, where)
+    kind = prepared.algebra.name
+    if kind not in ("SelectQuery", "AskQuery"):
+        raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
+    if bindings:
+        text = substitute(text, bindings)
+        q.prepare(text, where)  # still a valid query
+    try:
+        res = g.query(text, initNs={k: str(v) for k, v in q.PREFIXES.items()})
+    except (SyntaxError, RuntimeError) as exc:
+        raise UsageError(f"{where}: Oxigraph cannot run this query: {exc}") from None
+    return result_rows(g, res, kind)
+
+
+_TOKEN = re.compile(r"""
+    (?P<skip>'\'\'(?:[^\\]|\\.)*?'\'\'|\"\"\"(?:[^\\]|\\.)*?\"\"\"     # long strings
+      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"                 # strings
+      |<[^<>"{}|^`\\\x00-\x20]*>                                  # IRIs
+      |\#[^\n]*                                                    # comments
+      |[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)                        # prefixed names (dg:order)
+    |(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+    |(?P<kw>\b(?:SELECT|WHERE|FROM|CONSTRUCT|ASK|DESCRIBE|ORDER|GROUP|LIMIT|OFFSET|VALUES)\b)
+    |(?P<open>[({])|(?P<close>[)}])
+""", re.VERBOSE | re.IGNORECASE)
+
+
+def substitute(text: str, bindings: dict) -> str:
+    """The query with each bound variable replaced by its value as an RDF term (SEP-0007 substitution).
+
+    This is how rdflib's ``initBindings`` behave (the value is seen everywhere, subqueries
+    included), for engines that take only query text: Oxigraph (whose own substitutions need the
+    variable projected) and remote servers. Values are written by rdflib's term serialiser, so a
+    string is one escaped literal whatever it contains; strings, IRIs and comments in the query
+    are left alone. In a SELECT's projection a bound ``?x`` becomes ``(value AS ?x)``, in ORDER BY
+    and GROUP BY ``(value)``.
+    """
+    terms = {str(k): v.n3() for k, v in bindings.items()}
+    mode = ""  # "SELECT" in a projection, "ORDER"/"GROUP" in those clauses
+    depth = 0
+
+    def repl(m: re.Match) -> str:
+        nonlocal mode, depth
+        tok = m.group(0)
+        if m.group("kw"):
+            mode = tok.upper() if tok.upper() in ("SELECT", "ORDER", "GROUP") else ""
+            depth = 0
+        elif m.group("open"):
+            if tok == "{":
+                mode = ""
+            depth += 1
+        elif m.group("close"):
+            depth -= 1
+            if tok == "}":
+                mode = ""
+        elif m.group("var") and tok[1:] in terms:
+            value = terms[tok[1:]]
+            if mode == "SELECT" and depth == 0:
+                return f"({value} AS ?{tok[1:]})"
+            return f"({value})" if mode in ("ORDER", "GROUP") and depth == 0 else value
+        return tok
+    return _TOKEN.sub(repl, text)
+
+
+def result_rows(g: Graph, res, kind: str) -> Result:
+    from . import queries as q
+    if kind == "AskQuery":
+        return q.Result(["ask"], [{"ask": bool(res.askAnswer)}])
+    cols = [str(v) for v in res.vars]
+    ids: dict = {}
+    rows = []
+    for row in res:
+        rows.append({c: q._plain(g, row[i], ids) for i, c in enumerate(cols)})
+    return q.Result(cols, rows)
+
+
+def backend(data_dir: Path, base: str, store: str, get_built) -> Backend:
+    """The backend for ``--store``: rdflib builds in memory; oxigraph opens (or first builds) the cache."""
+    if store == "rdflib":
+        return MemoryBackend(get_built)
+    if store == "oxigraph":
+        return OxigraphBackend(ensure_cache(data_dir, base))
+    raise UsageError(f"unknown store {store!r}; use one of: {', '.join(STORES)}")

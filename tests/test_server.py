@@ -1,0 +1,191 @@
+"""The shared server (graph/remote.py) against a real `oxigraph serve` on 127.0.0.1.
+
+The `oxigraph` binary comes with the `oxigraph` package (the dev extra). Without it these tests
+skip, unless DRIVERS_REQUIRE_SERVER=1 (set by .ci/run), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph import queries as Q
+
+from .conftest import DATA, TINY
+
+
+def oxigraph_binary() -> str | None:
+    here = Path(sys.executable).parent / "oxigraph"
+    return str(here) if here.is_file() else shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A running `oxigraph serve`; yields its query URL."""
+    binary = oxigraph_binary()
+    if binary is None:
+        if os.environ.get("DRIVERS_REQUIRE_SERVER") == "1":
+            pytest.fail("the oxigraph server binary is missing: pip install -e '.[dev]'")
+        pytest.skip("the oxigraph server binary is missing (pip install -e '.[dev]')")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def cli(*args: str, data: Path = DATA):
+    return CliRunner().invoke(main, ["--data", str(data), *args])
+
+
+READS = [
+    ["why", "human and economic cost modelling", "--format", "json"],
+    ["why", "nl-neglect-ap-a1"],
+    ["list", "actions", "--format", "json"],
+    ["list", "drivers", "--edition", "2023", "--format", "json"],
+    ["show", "4.4", "--format", "json"],
+    ["show", "nl-neglect-task-group"],
+    ["impact", "promise-plan-2021-24", "--format", "json"],
+    ["coverage", "--framework", "shanarri", "--format", "csv"],
+    ["coverage", "--plan", "nl-corporate-parenting-strategy-2019-22", "--format", "md"],
+    ["metrics", "--format", "json"],
+    ["sparql", "SELECT ?id ?title WHERE { ?d a dg:Plan ; dcterms:identifier ?id ; dcterms:title ?title } ORDER BY ?id"],
+    ["sparql", "ASK { ?a dg:upholdsRight ?art }"],
+]
+PARAMS = {"what-drives": ["action=nl-neglect-ap-a1"], "driven-by": ["driver=promise-plan-2021-24"],
+          "expiring": ["before=2025"], "actions-by-lead": ["lead=neglect"],
+          "partnership-drivers": ["partnership=north-lanarkshire"], "drivers-by-category": ["year=2023"]}
+
+
+@pytest.fixture(scope="module")
+def pushed(server):
+    r = cli("push", "--endpoint", server)
+    assert r.exit_code == 0, r.output
+    assert "Pushed 11 named graphs" in r.output
+    return server
+
+
+@pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a)[:40])
+def test_reads_from_the_server_equal_local(pushed, args):
+    local = cli("--store", "rdflib", *args)
+    remote = cli("--endpoint", pushed, *args)
+    assert local.exit_code == 0, local.output
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+    assert remote.output.strip()
+
+
+@pytest.mark.parametrize("name", sorted(Q.load_named()))
+def test_every_named_query_runs_unchanged_on_the_server(pushed, name):
+    args = ["query", name, *[x for p in PARAMS.get(name, []) for x in ("-p", p)], "--format", "json"]
+    local = cli("--store", "rdflib", *args)
+    remote = cli("--endpoint", pushed, *args)
+    assert local.exit_code == remote.exit_code == 0, remote.output
+    assert json.loads(remote.output) == json.loads(local.output)
+
+
+def test_a_parameter_with_sparql_syntax_stays_a_string_on_the_server(pushed):
+    r = cli("--endpoint", pushed, "query", "what-drives", "-p", 'action=x" } ; DROP ALL ; #', "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == []
+    again = cli("--endpoint", pushed, "list", "plans", "--format", "json")
+    assert len(json.loads(again.output)) > 5  # nothing was dropped
+
+
+def test_named_graphs_per_source_and_stale_ones_removed(server):
+    from graph import remote
+    assert cli("push", "--endpoint", server).exit_code == 0
+    base = "https://w3id.org/drivers-graph/id/graph/"
+    before = remote.named_graphs(server)
+    assert f"{base}src-nl-drivers-2023" in before and f"{base}union" in before
+    r = cli("push", "--endpoint", server, data=TINY)  # the tiny data replaces it
+    assert r.exit_code == 0 and "removed" in r.output, r.output
+    after = remote.named_graphs(server)
+    assert f"{base}src-nl-drivers-2023" not in after
+    plans = json.loads(cli("--endpoint", server, "list", "plans", "--format", "json").output)
+    local = json.loads(cli("--store", "rdflib", "list", "plans", "--format", "json", data=TINY).output)
+    assert plans == local
+    assert cli("push", "--endpoint", server).exit_code == 0  # back to the real data for other tests
+
+
+def test_unreachable_server_is_a_clear_error_exit_2():
+    port = free_port()  # nothing listens there
+    url = f"http://127.0.0.1:{port}/query"
+    for args in (["--endpoint", url, "why", "x"], ["push", "--endpoint", url]):
+        r = cli(*args)
+        assert r.exit_code == 2, r.output
+        assert f"cannot reach the SPARQL server at http://127.0.0.1:{port}/" in r.output  # push: its /store
+        assert "Traceback" not in r.output
+
+
+def test_credentials_never_on_the_command_line_nor_echoed(monkeypatch):
+    r = cli("--endpoint", "http://alice:s3cret@127.0.0.1:1/query", "list", "plans")
+    assert r.exit_code == 2
+    assert "s3cret" not in r.output and "DRIVERS_ENDPOINT_PASSWORD" in r.output
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list = []
+
+    def do_POST(self):  # noqa: N802 - the http.server API
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(401, "Unauthorized")
+        self.end_headers()
+        self.wfile.write(b"no")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_credentials_come_from_the_environment_and_are_not_printed(monkeypatch):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{srv.server_address[1]}/query?secret-param=1"
+        monkeypatch.setenv("DRIVERS_ENDPOINT_USER", "alice")
+        monkeypatch.setenv("DRIVERS_ENDPOINT_PASSWORD", "s3cret")
+        r = cli("--endpoint", url, "list", "plans")
+        assert r.exit_code == 2
+        assert "HTTP 401" in r.output and "DRIVERS_ENDPOINT_USER" in r.output
+        assert "s3cret" not in r.output and "secret-param" not in r.output
+        assert _Recorder.seen[-1] == "Basic YWxpY2U6czNjcmV0"  # alice:s3cret
+        monkeypatch.setenv("DRIVERS_ENDPOINT_TOKEN", "tok-123")
+        r = cli("--endpoint", url, "list", "plans")
+        assert _Recorder.seen[-1] == "Bearer tok-123" and "tok-123" not in r.output
+    finally:
+        srv.shutdown()

@@ -1,0 +1,245 @@
+"""The two stores (graph/store.py): one suite run against each, then the same answers from both.
+
+As pyoxigraph's own tests run one abstract suite against every backend, :class:`StoreSuite`
+holds the checks and ``TestRdflib`` / ``TestOxigraph`` run it. ``test_same_answers`` then compares
+every list, show, query, coverage, why and impact answer of the two stores on the real data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph import coverage as cv
+from graph import queries as Q
+from graph import store as S
+from graph import why as w
+from graph.catalog import LIST_TYPES
+from graph.errors import UsageError
+from graph.namespace import DEFAULT_BASE
+from graph.pipeline import build_graph
+
+from .conftest import DATA
+from .test_queries import EXPECTED, SMALL
+
+NAMED = Q.load_named()
+
+
+def oxigraph_backend(data_dir: Path, built=None) -> S.OxigraphBackend:
+    return S.OxigraphBackend(S.ensure_cache(data_dir, DEFAULT_BASE, built))
+
+
+@pytest.fixture(scope="module")
+def small_built():
+    return build_graph(SMALL, check=False)
+
+
+class StoreSuite:
+    """Checks every store must pass; subclasses provide the ``be`` fixture on tests/fixtures/small."""
+
+    @pytest.fixture()
+    def be(self, small_built) -> S.Backend:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @pytest.mark.parametrize("name", sorted(EXPECTED))
+    def test_named_query(self, be, name):
+        params, cols, rows = EXPECTED[name]
+        q = NAMED[name]
+        res = be.run(q.text, Q.bind_params(q, params), q.where)
+        assert res.columns == cols
+        assert [tuple(r[c] for c in cols) for r in res.rows] == rows
+
+    def test_parameter_with_sparql_syntax_is_a_plain_literal(self, be):
+        q = NAMED["what-drives"]
+        assert be.run(q.text, Q.bind_params(q, {"action": 'x" } ; DROP ALL ; #'})).rows == []
+        assert be.run("ASK { ?s ?p ?o }").rows == [{"ask": True}]  # nothing was dropped
+
+    def test_ad_hoc_select_ask_and_errors(self, be):
+        res = be.run("SELECT ?id WHERE { ?d a dg:Driver ; dcterms:identifier ?id } ORDER BY ?id")
+        assert res.columns == ["id"] and "act-a" in [r["id"] for r in res.rows]
+        assert be.run("ASK { ?d a dg:Plan }").rows == [{"ask": True}]
+        with pytest.raises(UsageError, match="line 1, column"):
+            be.run("SELECT ?x WHERE { ?x ?y }")
+        with pytest.raises(UsageError, match="only SELECT and ASK"):
+            be.run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+
+    def test_list_show_and_coverage(self, be):
+        cat = be.catalog()
+        assert {r["id"] for r in cat.list("plans")} >= {"plan-p", "plan-s", "plan-x"}
+        rec = cat.show("plan-p")
+        assert rec["id"] == "plan-p" and rec["type"] == "Plan"
+        assert {(lk["rel"], lk["target"]["id"]) for lk in rec["links"] if lk["direction"] == "out"} >= \
+            {("drivenBy", "strategy-b"), ("ledBy", "board-c")}
+        cov = cv.coverage(be.graph(), "uncrc")
+        assert "plan-p" in [r.id for r in cov.rows]
+
+    def test_why_and_impact(self, be):
+        G = be.why_graph()
+        ans = w.why(G, "action-1", None, be.documents())
+        assert {"plan-p", "strategy-b", "act-a", "board-c", "group-n", "fund-f"} <= set(ans.reached)
+        assert "old-strategy" not in ans.reached  # supersedes is not followed
+        down = w.impact(G, "act-a", None, be.documents())
+        assert {"strategy-b", "plan-p", "action-1", "action-2"} <= set(down.reached)
+
+    def test_nx_view_is_the_built_one(self, be, small_built):
+        G = be.nx()
+        assert sorted(G.nodes(data=True)) == sorted(small_built.nx.nodes(data=True))
+        assert sorted((u, v, k) for u, v, k in G.edges(keys=True)) == \
+            sorted((u, v, k) for u, v, k in small_built.nx.edges(keys=True))
+
+
+class TestRdflib(StoreSuite):
+    @pytest.fixture()
+    def be(self, small_built):
+        return S.MemoryBackend(lambda: small_built)
+
+
+class TestOxigraph(StoreSuite):
+    @pytest.fixture()
+    def be(self, small_built):
+        return oxigraph_backend(SMALL, small_built)
+
+
+# -- the same answers from both stores, on the real data -------------------------------------------
+
+def answers(be: S.Backend) -> dict:
+    """Every read answer the CLI gives, as plain data."""
+    out: dict = {}
+    cat = be.catalog()
+    for t in LIST_TYPES:
+        out[f"list {t}"] = cat.list(t)
+    for year in cat.editions():
+        out[f"list drivers {year}"] = cat.list("drivers", year)
+    ids = sorted(r["id"] for t in ("drivers", "plans", "groups", "themes", "articles", "partnerships")
+                 for r in out[f"list {t}"])
+    ids += sorted(r["id"] for r in out["list actions"])[::7]
+    for i in ids:
+        out[f"show {i}"] = cat.show(i)
+    out["show 4.4"] = cat.show("4.4")
+    params = {"what-drives": {"action": "nl-neglect-ap-a1"}, "driven-by": {"driver": "promise-plan-2021-24"},
+              "expiring": {"before": "2025"}, "actions-by-lead": {"lead": "neglect"},
+              "partnership-drivers": {"partnership": "north-lanarkshire"}, "drivers-by-category": {"year": "2023"}}
+    for name, q in NAMED.items():
+        res = be.run(q.text, Q.bind_params(q, params.get(name, {})), q.where)
+        out[f"query {name}"] = (res.columns, res.rows)
+    for fw in cv.FRAMEWORKS:
+        out[f"coverage {fw}"] = cv.matrix(cv.coverage(be.graph(), fw))
+    G, docs = be.why_graph(), be.documents()
+    for a in sorted(r["id"] for r in out["list actions"])[::5]:
+        out[f"why {a}"] = w.as_json(G, w.why(G, a, None, docs))
+    for d in ("promise-plan-2021-24", "cyp-act-2014", "nl-continuous-improvement-group"):
+        out[f"impact {d}"] = w.as_json(G, w.impact(G, d, None, docs), key="reached", head="driver")
+    return out
+
+
+def test_same_answers_on_the_real_data(real_built):
+    mem = answers(S.MemoryBackend(lambda: real_built))
+    ox = answers(oxigraph_backend(DATA, real_built))
+    assert mem.keys() == ox.keys()
+    differ = [k for k in mem if mem[k] != ox[k]]
+    assert differ == []
+    assert len(mem["list actions"]) > 300  # the comparison covered the real graph, not an empty one
+    assert sum(bool(v["drivers"]) for k, v in mem.items() if k.startswith("why ")) > 30
+
+
+# -- the cache ---------------------------------------------------------------------------------------
+
+def test_cache_is_reused_and_rebuilt_only_when_the_data_changes(tiny_copy: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    first = S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    assert first.parent == tmp_path / "cache"
+    stamp = (first / "view.json").stat().st_mtime_ns
+    assert S.ensure_cache(tiny_copy, DEFAULT_BASE) == first
+    assert (first / "view.json").stat().st_mtime_ns == stamp  # not rewritten
+    assert S.ensure_cache(tiny_copy, "https://example.org/other/") != first  # another base, another graph
+    plan = tiny_copy / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("Review the neglect toolkit\"",
+                                                             "Review the neglect toolkit again\""),
+                    encoding="utf-8")
+    second = S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    assert second != first
+    titles = {r["id"]: r["title"] for r in S.OxigraphBackend(second).catalog().list("actions")}
+    assert titles["action-1"] == "Review the neglect toolkit again"
+
+
+def test_interrupted_build_leaves_no_cache(tiny_copy: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+
+    def boom(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(S, "view_from_pairs", boom)
+    with pytest.raises(KeyboardInterrupt):
+        S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    assert list((tmp_path / "cache").iterdir()) == []  # neither the entry nor its temporary folder
+    monkeypatch.undo()
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    assert (S.ensure_cache(tiny_copy, DEFAULT_BASE) / "meta.json").exists()
+
+
+def test_old_entries_are_pruned(tmp_path: Path):
+    for i in range(S.KEEP + 3):
+        d = tmp_path / f"entry{i:02d}"
+        d.mkdir()
+        os.utime(d, (1_000_000 + i, 1_000_000 + i))
+    S._prune(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"entry{i:02d}" for i in range(3, S.KEEP + 3)]
+
+
+def test_unwritable_cache_is_a_clear_error(tiny_copy: Path, tmp_path: Path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(blocker / "cache"))
+    r = CliRunner().invoke(main, ["--data", str(tiny_copy), "list", "plans"])
+    assert r.exit_code == 2
+    assert "cannot write the store cache" in r.output and "--store rdflib" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_cli_store_option_gives_the_same_output(tiny_copy: Path):
+    def run(store: str, *args: str) -> str:
+        r = CliRunner().invoke(main, ["--data", str(tiny_copy), "--store", store, *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return r.output
+    for args in (["why", "action-1", "--format", "json"], ["list", "actions", "--format", "json"],
+                 ["show", "plan-p", "--format", "json"], ["query", "what-drives", "-p", "action=action-1",
+                                                          "--format", "json"],
+                 ["coverage", "--format", "csv"], ["metrics", "--format", "json"], ["impact", "act-a"]):
+        ox, mem = run("oxigraph", *args), run("rdflib", *args)
+        assert ox == mem, args
+        assert ox.strip()
+    assert json.loads(run("oxigraph", "why", "action-1", "--format", "json"))["drivers"]
+
+
+def test_why_does_not_import_networkx_or_rdflib_with_a_warm_cache(tiny_copy: Path):
+    """The fast start: `drivers why` on the cached view imports neither NetworkX nor rdflib."""
+    import subprocess
+    import sys
+    env = {**os.environ}
+    code = ("import sys; from cli import main\n"
+            "try:\n    main(['--data', sys.argv[1], 'why', 'action-1'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('networkx', 'rdflib', 'pyshacl', 'yaml') if m in sys.modules))")
+    for _ in range(2):  # the first run builds the cache
+        out = subprocess.run([sys.executable, "-c", code, str(tiny_copy)], capture_output=True, text=True, env=env,
+                             cwd=Path(__file__).resolve().parent.parent, check=True).stdout
+    assert "LOADED []" in out, out
+
+
+@pytest.mark.parametrize("which", ["small", "real", "synthetic"])
+def test_view_read_from_oxigraph_equals_the_networkx_view(which, real_built, small_built, tmp_path: Path):
+    """The cache's view is read from Oxigraph, not built with rdflib + NetworkX: it must be identical."""
+    from graph import synth
+    if which == "synthetic":  # several partnerships' editions number the same national drivers
+        data_dir = tmp_path / "synth"
+        synth.write(data_dir, synth.generate(3, editions=2, actions=20))
+        built = build_graph(data_dir, check=False)
+    else:
+        data_dir, built = (SMALL, small_built) if which == "small" else (DATA, real_built)
+    be = oxigraph_backend(data_dir)  # built from the YAML by the fast route
+    assert be._load_view() == json.loads(json.dumps(S.view_json(built.nx)))

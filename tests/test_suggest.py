@@ -1,0 +1,422 @@
+"""Link suggestions (graph/suggest.py, graph/inferred.py) on a hand-made data set with answers worked
+out by hand, plus the CLI: suggest, --evaluate, --save, why/viz --suggested."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph import inferred
+from graph import suggest as sg
+from graph.errors import DataError, UsageError
+from graph.loader import load_text
+from graph.nxview import to_networkx
+from graph.rdf import build
+from graph.validate import union
+
+from .test_browser import browser  # noqa: F401 - the headless Chromium fixture
+
+DRIVERS = """
+source: {id: src-d, title: "Drivers document", partnership: north}
+partnerships:
+  - {id: north, title: "North", section: "Cover"}
+  - {id: south, title: "South", section: "Cover"}
+drivers:
+  - id: mh-strategy
+    title: "Mental Health Strategy 2017-2027"
+    kind: strategy
+    section: "National > 1.11"
+    description: "Improving mental health services for children and young people."
+  - id: poverty-act
+    title: "Child Poverty (Scotland) Act 2017"
+    kind: act
+    section: "National > 1.2"
+    description: "Targets to reduce child poverty and low income households."
+  - id: north-housing
+    title: "North Housing Strategy"
+    kind: strategy
+    partnership: north
+    section: "Local > 2.10"
+    description: "Homelessness and housing for families."
+  - id: south-housing
+    title: "South Housing Strategy"
+    kind: strategy
+    partnership: south
+    section: "Local > 2.10"
+    description: "Homelessness and housing for families."
+  - id: parenting-programme
+    title: "Psychology of Parenting Programme"
+    kind: programme
+    section: "Improvement > 3.1"
+articles:
+  - {id: uncrc-article-12, title: "Article 12 (Respect for the views of the child)", number: 12, section: "Art 12"}
+  - {id: uncrc-article-24, title: "Article 24 (Health and health services)", number: 24, section: "Art 24"}
+wellbeing:
+  - {id: shanarri-healthy, title: "Healthy", section: "SHANARRI"}
+promise_foundations:
+  - {id: promise-voice, title: "Voice", description: "that children must be listened to", section: "1.17"}
+"""
+
+PLAN_A = """
+source: {id: src-a, title: "North plan", partnership: north}
+plans:
+  - {id: plan-a, title: "North plan", kind: plan, partnership: north, section: "Intro"}
+actions:
+  - id: a-camhs
+    title: "Reduce CAMHS waiting times"
+    text: "Reduce CAMHS waiting times for young people"
+    section: "row 1"
+    links:
+      - {rel: partOf, to: plan-a}
+      - {rel: drivenBy, to: mh-strategy}
+  - id: a-incredible
+    title: "Deliver Incredible Years groups"
+    text: "Deliver Incredible Years groups in every locality"
+    section: "row 2"
+    links:
+      - {rel: partOf, to: plan-a}
+      - {rel: partOf, to: parenting-programme}
+  - id: a-unlinked
+    title: "Hold a conference"
+    text: "Hold a conference on money advice for low income families"
+    section: "row 3"
+    links:
+      - {rel: partOf, to: plan-a}
+"""
+
+PLAN_B = """
+source: {id: src-b, title: "Second plan", partnership: north}
+plans:
+  - {id: plan-b, title: "Second plan", kind: plan, partnership: north, section: "Intro"}
+actions:
+  - id: b-groups
+    title: "More Incredible Years groups"
+    text: "Run more Incredible Years groups for parents"
+    section: "row 1"
+    links:
+      - {rel: partOf, to: plan-b}
+      - {rel: partOf, to: parenting-programme}
+  - id: b-views
+    title: "Listen to children"
+    text: "Ask children for their views on the plan"
+    section: "row 2"
+    links:
+      - {rel: partOf, to: plan-b}
+      - {rel: upholdsRight, to: uncrc-article-12}
+"""
+
+THES = sg.Thesaurus({"mental-health": ["mental health", "camhs"], "care-experienced": ["looked after",
+                                                                                      "care experienced"]},
+                    {"shanarri-healthy": ["physical and mental health"]})
+
+
+def _data(files=None):
+    return load_text(files or {"drivers.yaml": DRIVERS, "a.yaml": PLAN_A, "b.yaml": PLAN_B})
+
+
+@pytest.fixture(scope="module")
+def small():
+    data = _data()
+    G = to_networkx(union(build(data)))
+    return data, G, sg.Index.build(data, G, thesaurus=THES)
+
+
+def write_data(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("drivers.yaml", DRIVERS), ("a.yaml", PLAN_A), ("b.yaml", PLAN_B)):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+def test_stem_joins_plurals_and_verb_forms_only_lightly():
+    assert sg.stem("families") == "family" and sg.stem("groups") == "group" and sg.stem("leaving") == "leav"
+    assert sg.stem("bus") == "bus" and sg.stem("process") == "process" and sg.stem("child's") == "child"
+
+
+def test_thesaurus_matches_phrases_across_synonyms_longest_first():
+    toks = sg.words("Looked After children and CAMHS referrals; care-experienced young people")
+    found = THES.concepts(toks)
+    assert ("care-experienced", "looked after") in found and ("mental-health", "camhs") in found
+    assert ("care-experienced", "care experienced") in found
+    assert THES.concepts(sg.words("nothing relevant here")) == []
+
+
+def test_the_shipped_thesaurus_loads_and_knows_the_issue_examples():
+    thes = sg.load_thesaurus()
+    assert {c for c, _ in thes.concepts(sg.words("CAMHS"))} == {c for c, _ in thes.concepts(sg.words("mental health"))}
+    assert {c for c, _ in thes.concepts(sg.words("looked after"))} == \
+        {c for c, _ in thes.concepts(sg.words("care experienced"))} != set()
+
+
+def test_a_malformed_thesaurus_is_a_located_data_error(tmp_path: Path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("synonyms:\n  x: just a string\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        sg.load_thesaurus(bad)
+    assert "t.yaml" in str(exc.value) and "'x'" in str(exc.value)
+
+
+# -- ranking -------------------------------------------------------------------------------------
+
+def test_new_text_ranks_the_driver_whose_words_match_first_with_evidence(small):
+    _, _, idx = small
+    res = sg.suggest(idx, "Child poverty: maximise income for low income households", types=("Driver",))
+    assert res.action is None and res.suggestions[0].id == "poverty-act"
+    ev = res.suggestions[0].evidence
+    assert "poverty" in ev["matched"] and ev["lexical"] > 0
+    assert [s.score for s in res.suggestions] == sorted((s.score for s in res.suggestions), reverse=True)
+
+
+def test_a_synonym_from_the_thesaurus_matches_and_says_so(small):
+    _, _, idx = small
+    res = sg.suggest(idx, "CAMHS", types=("Driver",))
+    top = res.suggestions[0]
+    assert top.id == "mh-strategy" and "camhs ~ mental health" in top.evidence["matched"]
+    plain = sg.Index.build(small[0], small[1], use_thesaurus=False)
+    assert not [s for s in sg.suggest(plain, "CAMHS", types=("Driver",)).suggestions if s.id == "mh-strategy"
+                and s.evidence.get("matched")]
+
+
+def test_graph_signal_votes_for_what_similar_linked_actions_are_driven_by(small):
+    _, _, idx = small
+    # "Incredible Years" is nowhere in the programme's own text: only the linked actions connect them
+    res = sg.suggest(idx, "Incredible Years groups", types=("Driver",))
+    top = res.suggestions[0]
+    assert top.id == "parenting-programme" and top.evidence["graph"] > 0
+    assert {s["id"] for s in top.evidence["similar"]} <= {"a-incredible", "b-groups"}
+    no_graph = sg.suggest(idx, "Incredible Years groups", types=("Driver",),
+                          p=replace(sg.DEFAULT, graph_weight=0.0))
+    assert "parenting-programme" not in [s.id for s in no_graph.suggestions]
+
+
+def test_an_action_id_leaves_out_what_it_already_reaches_and_its_own_links(small):
+    _, _, idx = small
+    res = sg.suggest(idx, "a-incredible", types=("Driver",))
+    assert res.action == "a-incredible" and "parenting-programme" in res.already
+    assert "parenting-programme" not in [s.id for s in res.suggestions]
+    res = sg.suggest(idx, "b-groups", types=("Driver",))
+    assert all(sim["id"] != "b-groups" for s in res.suggestions for sim in s.evidence.get("similar", []))
+
+
+def test_other_partnerships_local_drivers_are_never_suggested(small):
+    _, _, idx = small
+    ids = [s.id for s in sg.suggest(idx, "homelessness and housing", partnership="north").suggestions]
+    assert "north-housing" in ids and "south-housing" not in ids
+    both = [s.id for s in sg.suggest(idx, "homelessness and housing").suggestions]
+    assert {"north-housing", "south-housing"} <= set(both)
+
+
+def test_types_filter_and_relation_by_type(small):
+    _, _, idx = small
+    res = sg.suggest(idx, "children's views and mental health", types=sg.parse_types(["uncrcarticle,Wellbeing"
+                                                                                      "Indicator"]))
+    assert {s.type for s in res.suggestions} <= {"UNCRCArticle", "WellbeingIndicator"}
+    rels = {s.type: s.rel for s in res.suggestions}
+    assert rels.get("UNCRCArticle") == "upholdsRight" and rels.get("WellbeingIndicator") == "contributesTo"
+    with pytest.raises(UsageError):
+        sg.parse_types(["Plan"])
+
+
+def test_ties_are_broken_by_id_and_output_is_deterministic(small):
+    _, _, idx = small
+    a = [s.as_dict() for s in sg.suggest(idx, "homelessness housing families").suggestions]
+    b = [s.as_dict() for s in sg.suggest(idx, "homelessness housing families").suggestions]
+    assert a == b
+    tied = [s for s in sg.suggest(idx, "homelessness housing families").suggestions if s.id.endswith("-housing")]
+    assert [s.id for s in tied] == ["north-housing", "south-housing"] and tied[0].score == tied[1].score
+
+
+def test_unlinked_actions_are_those_with_no_path_to_a_driver(small):
+    _, _, idx = small
+    rows = sg.unlinked_actions(idx, top=2)
+    assert [r["id"] for r in rows] == ["a-unlinked", "b-views"]
+    assert rows[0]["suggestions"][0]["id"] == "poverty-act" and len(rows[0]["suggestions"]) <= 2
+
+
+# -- evaluation ----------------------------------------------------------------------------------
+
+def test_metrics_by_hand():
+    m = sg.Metrics()
+    m.add(["x", "g1", "y", "z", "w", "g2"], {"g1", "g2"})      # P@5 1/5, R@10 1, RR 1/2
+    m.add(["g", "a"], {"g"})                                   # P@5 1/5, R@10 1, RR 1
+    m.add(["a", "b"], {"g"})                                   # 0, 0, 0
+    assert m.row() == {"queries": 3, "P@5": round(0.4 / 3, 3), "R@10": round(2 / 3, 3), "MRR": 0.5}
+
+
+def test_a_held_back_link_never_helps_predict_itself(small, monkeypatch):
+    data, G, _ = small
+    # hold back plan B: its two links are the queries; plan A's a-incredible is the only other
+    # record linked to the programme, so the graph signal can still find it for b-groups
+    monkeypatch.setitem(sg.SPLITS, "b", [(("src-b",), ())])
+    monkeypatch.setattr(sg, "load_thesaurus", lambda path=sg.THESAURUS: THES)
+    rows = {(r["method"], r["type"]): r for r in sg.evaluate(data, G, "b")}
+    assert rows[("graph-only", "Driver")]["queries"] == 1 and rows[("graph-only", "Driver")]["MRR"] == 1.0
+    # hold back both plans: now nothing links the programme, and graph-only has no signal at all:
+    # every query gets the candidates in id order
+    monkeypatch.setitem(sg.SPLITS, "ab", [(("src-a", "src-b"), ())])
+    details: list = []
+    rows = {(r["method"], r["type"]): r for r in sg.evaluate(data, G, "ab", details=details)}
+    assert rows[("graph-only", "Driver")]["queries"] == 3
+    graph_only = [d for d in details if d[0] == "graph-only" and d[2] == "Driver"]
+    assert {tuple(d[4]) for d in graph_only} == {("mh-strategy", "north-housing", "parenting-programme",
+                                                  "poverty-act")}
+    assert next(d for d in graph_only if d[1] == "b-groups")[3] == ["parenting-programme"]
+
+
+def test_evaluate_rejects_unknown_splits_and_sources(small, monkeypatch):
+    data, G, _ = small
+    with pytest.raises(UsageError):
+        sg.evaluate(data, G, "nope")
+    monkeypatch.setitem(sg.SPLITS, "bad", [(("src-missing",), ())])
+    with pytest.raises(UsageError, match="src-missing"):
+        sg.evaluate(data, G, "bad")
+
+
+# -- inferred storage ----------------------------------------------------------------------------
+
+def test_store_round_trip_is_sorted_and_merges_per_action(tmp_path: Path):
+    path = tmp_path / "inferred" / "s.json"
+    a = [inferred.InferredLink("a1", "drivenBy", "d2", 0.2, "m"), inferred.InferredLink("a1", "drivenBy", "d1", 0.5, "m")]
+    inferred.save(path, a)
+    back = inferred.load(path)
+    assert [lk.to for lk in back] == ["d1", "d2"] and back[0].score == 0.5
+    merged = inferred.merge(back, "a1", [inferred.InferredLink("a1", "drivenBy", "d3", 0.1, "m")])
+    assert [lk.to for lk in merged] == ["d3"]
+    assert inferred.load(tmp_path / "missing.json") == []
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="bad.json"):
+        inferred.load(tmp_path / "bad.json")
+
+
+def test_overlay_marks_inferred_edges_on_a_copy_and_skips_stated_or_unknown(small):
+    _, G, _ = small
+    links = [inferred.InferredLink("a-unlinked", "drivenBy", "poverty-act", 0.4, "m"),
+             inferred.InferredLink("a-camhs", "drivenBy", "mh-strategy", 0.9, "m"),      # already stated
+             inferred.InferredLink("gone", "drivenBy", "poverty-act", 0.3, "m")]         # not in the graph
+    H, skipped = inferred.overlay(G, links)
+    assert {lk.frm for lk in skipped} == {"a-camhs", "gone"}
+    d = H.get_edge_data("a-unlinked", "poverty-act")
+    assert [x["inferred"] for x in d.values()] == [True] and G.get_edge_data("a-unlinked", "poverty-act") is None
+
+
+def test_why_marks_inferred_steps_and_prefers_stated_chains(small):
+    from graph import why as w
+    _, G, _ = small
+    H, _ = inferred.overlay(G, [inferred.InferredLink("a-unlinked", "drivenBy", "poverty-act", 0.4, "m"),
+                                inferred.InferredLink("a-camhs", "partOf", "plan-b", 0.3, "m")])
+    ans = w.why(H, "a-unlinked")
+    step = ans.reached["poverty-act"][-1]
+    assert step.inferred and step.as_dict()["inferred"] is True and step.as_dict()["score"] == 0.4
+    js = w.as_json(H, ans)
+    assert next(r for r in js["drivers"] if r["id"] == "poverty-act")["inferred"] is True
+    assert "INFERRED" in w.as_tree(H, ans) and "[inferred]" in w.as_tree(H, ans, markdown=True).replace("\\", "")
+    # a stated chain to plan-a is kept; the inferred partOf only adds plan-b
+    camhs = w.why(H, "a-camhs")
+    assert not any(s.inferred for s in camhs.reached["plan-a"]) and camhs.reached["plan-b"][-1].inferred
+    assert not any("inferred" in json.dumps(r) for r in w.as_json(G, w.why(G, "a-unlinked"))["drivers"])
+
+
+# -- the CLI -------------------------------------------------------------------------------------
+
+def test_cli_suggest_json_contract_and_exit_codes(tmp_path: Path):
+    data = write_data(tmp_path / "data")
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "reduce child poverty", "--top", "3",
+                                  "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert len(rows) <= 3 and rows[0]["id"] == "poverty-act"
+    assert {"id", "title", "type", "score", "evidence"} <= set(rows[0])
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "zzzz qqqq"])
+    assert r.exit_code == 1 and "no candidate matched" in r.output
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "x", "--types", "Nonsense"])
+    assert r.exit_code == 2 and "unknown suggestion type" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "poverty-act"])
+    assert r.exit_code == 2 and "not an action" in r.output
+
+
+def test_cli_save_then_why_and_viz_suggested_and_data_untouched(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = write_data(tmp_path / "data")
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    store = tmp_path / "inferred" / "s.json"
+    base = ["--data", str(data), "--store", "rdflib"]
+    r = CliRunner().invoke(main, [*base, "why", "a-unlinked", "--suggested", "--suggestions", str(store)])
+    assert r.exit_code == 2 and "no saved suggestions" in r.output
+    r = CliRunner().invoke(main, [*base, "suggest", "a-unlinked", "--save", "--top", "2", "--types", "Driver",
+                                  "--suggestions", str(store)])
+    assert r.exit_code == 0 and "Saved 2 suggestions" in r.output, r.output
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before  # data/ is never touched
+    saved = inferred.load(store)
+    assert saved[0].to == "poverty-act" and all(lk.frm == "a-unlinked" for lk in saved)
+    plain = CliRunner().invoke(main, [*base, "why", "a-unlinked", "--format", "json"])
+    assert "poverty-act" not in plain.output and '"inferred"' not in plain.output
+    r = CliRunner().invoke(main, [*base, "why", "a-unlinked", "--suggested", "--suggestions", str(store),
+                                  "--format", "json"])
+    row = next(d for d in json.loads(r.output)["drivers"] if d["id"] == "poverty-act")
+    assert row["inferred"] is True and row["path"][-1]["inferred"] is True and row["path"][-1]["score"] > 0
+    r = CliRunner().invoke(main, [*base, "suggest", "free text only", "--save", "--suggestions", str(store)])
+    assert r.exit_code == 2 and "needs an action id" in r.output
+    out = tmp_path / "g.html"
+    r = CliRunner().invoke(main, [*base, "viz", "--suggested", "--suggestions", str(store), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert '"inferred":true' in page
+    r = CliRunner().invoke(main, [*base, "viz", "--out", str(out)])
+    assert '"inferred":true' not in out.read_text(encoding="utf-8")
+
+
+def test_cli_unlinked_lists_actions_without_a_driver(tmp_path: Path):
+    data = write_data(tmp_path / "data")
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "--unlinked", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert [x["id"] for x in rows] == ["a-unlinked", "b-views"] and len(rows[0]["suggestions"]) <= 3
+
+
+def test_cli_evaluate_prints_every_method_per_type():
+    r = CliRunner().invoke(main, ["suggest", "--evaluate", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert {x["method"] for x in rows} == set(sg.METHODS)
+    assert {"Driver", "UNCRCArticle", "all"} <= {x["type"] for x in rows}
+    for x in rows:
+        assert 0 <= x["P@5"] <= 1 and 0 <= x["R@10"] <= 1 and 0 <= x["MRR"] <= 1 and x["queries"] > 0
+
+
+def test_unlinked_findings_for_review(small):
+    data, G, _ = small
+    found = sg.unlinked_findings(data, G, top=1)
+    assert [f["id"] for f in found] == ["a-unlinked", "b-views"]
+    assert {f["kind"] for f in found} == {"unlinked-action"} and {"number", "title", "message"} <= set(found[0])
+    assert "inferred" in found[0]["message"] and len(found[0]["suggestions"]) <= 1
+    assert sg.unlinked_findings(data)[0]["id"] == "a-unlinked"  # builds the graph itself
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or not Path("/usr/bin/chromedriver").exists(),
+                    reason="needs chromium and chromium-driver")
+def test_the_page_draws_inferred_links_dashed_and_says_so_in_the_panel(small, tmp_path: Path, request):
+    from graph import viz
+
+    from .test_browser import open_page
+    driver = request.getfixturevalue("browser")
+    _, G, _ = small
+    H, _ = inferred.overlay(G, [inferred.InferredLink("a-unlinked", "drivenBy", "poverty-act", 0.4, "m1")])
+    path = tmp_path / "p.html"
+    path.write_text(viz.render(H), encoding="utf-8")
+    open_page(driver, path)
+    looks = driver.execute_script("""
+        var g = window.driversGraph, out = {};
+        g.data.edges.forEach(function (e, k) {
+          out[g.data.nodes[e.f].id + '>' + g.data.nodes[e.t].id] = !!g.edges.get(k).dashes; });
+        g.select('a-unlinked');
+        out.panel = document.getElementById('panel').textContent;
+        return out;""")
+    assert looks["a-unlinked>poverty-act"] is True and looks["a-camhs>mh-strategy"] is False
+    assert "INFERRED suggestion (score 0.40, m1)" in looks["panel"]
