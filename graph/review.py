@@ -21,7 +21,7 @@ from .errors import UsageError
 from .model import CATEGORIES, Data, Edition
 
 KINDS = ("expired", "ending-soon", "expired-driver-action", "bill-status", "duplicate-number", "missing-number",
-         "unnumbered", "dangling-reference", "title-mismatch", "missing-link")
+         "unnumbered", "dangling-reference", "title-mismatch", "missing-link", "unlinked-action")
 _REF_IN_TEXT = re.compile(r"\(([^()]*?)\b(\d{1,2}\.\d{1,2})\)")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)?\d\d)\b")
 _ACT_STATED = re.compile(r"[^.]*\b(?:became an Act|received Royal Assent|has been enacted|is now an Act|"
@@ -214,6 +214,13 @@ def check_links(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
+def check_unlinked_actions(ctx: Context) -> list[dict[str, Any]]:
+    """Actions of the edition's partnership with no stated path up to any driver, each with its top
+    three suggested drivers (inferred: graph.suggest; ``drivers accept`` records one)."""
+    from .suggest import unlinked_findings
+    return unlinked_findings(ctx.data, partnership=ctx.edition.partnership)
+
+
 #: The checks, in order. Add a check by appending a function ``(Context) -> list[finding]``.
 CHECKS: list[Callable[[Context], list[dict[str, Any]]]] = [
     check_expiry,
@@ -223,6 +230,7 @@ CHECKS: list[Callable[[Context], list[dict[str, Any]]]] = [
     check_references,
     check_titles,
     check_links,
+    check_unlinked_actions,
 ]
 
 

@@ -441,9 +441,11 @@ def unlinked_actions(idx: Index, top: int = 3, p: Params = DEFAULT) -> list[dict
     return out
 
 
-def unlinked_findings(data: Data, G: nx.MultiDiGraph | None = None, top: int = 3) -> list[dict]:
+def unlinked_findings(data: Data, G: nx.MultiDiGraph | None = None, top: int = 3,
+                      partnership: str | None = None) -> list[dict]:
     """``unlinked_actions`` as review findings: ``{"number", "title", "kind": "unlinked-action",
-    "message", "id", "suggestions"}``; the suggestions are inferred, and the message says so."""
+    "message", "id", "suggestions"}``; the suggestions are inferred, and the message says so.
+    With ``partnership``, only that partnership's actions (and those of none)."""
     if G is None:
         from .nxview import to_networkx
         from .rdf import build
@@ -452,6 +454,8 @@ def unlinked_findings(data: Data, G: nx.MultiDiGraph | None = None, top: int = 3
         G = to_networkx(union(build(data)))
     out = []
     for row in unlinked_actions(Index.build(data, G), top):
+        if partnership and row["partnership"] not in (None, partnership):
+            continue
         best = ", ".join(f"{s['id']} ({s['score']:.2f})" for s in row["suggestions"]) or "none"
         out.append({"number": "", "title": row["title"], "kind": "unlinked-action",
                     "message": f"action {row['id']} has no stated path up to any driver; suggested (inferred, "

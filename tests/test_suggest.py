@@ -420,3 +420,14 @@ def test_the_page_draws_inferred_links_dashed_and_says_so_in_the_panel(small, tm
         return out;""")
     assert looks["a-unlinked>poverty-act"] is True and looks["a-camhs>mh-strategy"] is False
     assert "INFERRED suggestion (score 0.40, m1)" in looks["panel"]
+
+
+def test_review_lists_unlinked_actions_of_the_editions_partnership(small):
+    from graph.model import Edition
+    from graph.review import Context, check_unlinked_actions
+
+    data, _, _ = small
+    north = check_unlinked_actions(Context(data, Edition("ed", 2023, "Drivers", "north", "src-d"), 2023))
+    assert [f["id"] for f in north] == ["a-unlinked", "b-views"]
+    assert north[0]["kind"] == "unlinked-action" and north[0]["suggestions"][0]["id"] == "poverty-act"
+    assert check_unlinked_actions(Context(data, Edition("ed", 2023, "Drivers", "south", "src-d"), 2023)) == []
