@@ -611,8 +611,10 @@ def accept(obj: Ctx, action: str, target: str, rel_name: str | None, note: str, 
     Example: drivers accept sl-csp-fy-c4 camhs-specification-2020 --rel drivenBy --note "Agreed at CSP board" --by "J Smith"
     """
     from graph import accept as ac
-    a, files = ac.accept(obj.data_dir, action, target, rel_name, note, by, date, store)
-    ac.write(files)
+    from graph.lock import write_lock
+    with write_lock(obj.data_dir):  # read, check and append under one lock: two accepts cannot lose one
+        a, files = ac.accept(obj.data_dir, action, target, rel_name, note, by, date, store)
+        ac.write(files)
     click.echo(f"Accepted: {a.frm} {a.rel} {a.to} — written to {a.path}" +
                (f" (suggestion score {a.score:.3f}, removed from {store})" if a.score is not None else ""))
 
@@ -636,8 +638,10 @@ def synth(n: int, editions: int, actions: int, seed: int, out: Path) -> None:
     Example: drivers synth --partnerships 8 --editions 2 --out /tmp/synth8
     """
     from graph import synth as s
+    from graph.lock import write_lock
     try:
-        files = s.write(out, s.generate(n, editions, seed, actions))
+        with write_lock(out):
+            files = s.write(out, s.generate(n, editions, seed, actions))
     except OSError as exc:
         raise Failure(f"cannot write to {out}: {exc.strerror or exc} — check that the folder exists and is "
                       "writable, or choose another --out") from None

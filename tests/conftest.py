@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -42,4 +43,21 @@ def tiny_copy(tmp_path: Path) -> Path:
     """A writable copy of the tiny data set, for tests that break it."""
     dest = tmp_path / "data"
     shutil.copytree(TINY, dest)
+    return dest
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` (hidden ones too) -> its SHA-256 ("dir" for folders),
+    to show a failed command wrote nothing."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled data (the bundled data/ is never written by tests)."""
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest)
     return dest

@@ -16,15 +16,11 @@ from graph.errors import DataError
 from graph.loader import load, load_text
 from graph.pipeline import build_graph
 
-from .conftest import TINY
+from .conftest import TINY, snapshot
 
 
 def run(data: Path, *args: str):
     return CliRunner().invoke(main, ["--data", str(data), "--store", "rdflib", *args])
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_accept_appends_a_stated_link_citing_the_officer(tiny_copy: Path):
@@ -140,3 +136,19 @@ def test_loader_rejects_bad_links_with_file_and_line(entry, message):
         load_text(_texts(entry))
     text = str(exc.value)
     assert message in text and "accepted.yaml:" in text
+
+
+def test_two_accepts_at_once_both_land(tiny_copy: Path):
+    """Two officers accepting at the same moment: the write lock serialises read-check-append, so
+    neither link is lost (without it the second rename would drop the first link)."""
+    import subprocess
+    import sys
+    cmd = [sys.executable, "-c", "from cli import main; main()", "--data", str(tiny_copy), "--store", "rdflib", "accept"]
+    root = Path(__file__).resolve().parent.parent
+    procs = [subprocess.Popen([*cmd, "action-1", target, "--rel", rel, "--note", f"note {i}", "--date", "2026-11-23"],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, (target, rel) in enumerate([("act-a", "drivenBy"), ("strategy-b", "alignsWith")])]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    links = {(lk.rel, lk.to) for lk in load(tiny_copy).records["action-1"].links if lk.source == ac.SOURCE_ID}
+    assert links == {("drivenBy", "act-a"), ("alignsWith", "strategy-b")}

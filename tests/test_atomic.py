@@ -4,7 +4,6 @@ every file whole; the write lock keeps two commands from interleaving their file
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import shutil
 import signal
@@ -22,11 +21,7 @@ from graph import io
 from graph.errors import DriversError
 from graph.lock import LockBusy, lock_path, write_lock
 
-from .conftest import TINY
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+from .conftest import TINY, snapshot
 
 
 def build(data: Path, out: Path, env: dict | None = None):

@@ -6,7 +6,6 @@ the data folder is never changed; and a build from bad data leaves its --out fol
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -17,18 +16,10 @@ from click.testing import CliRunner
 from cli import main
 from graph.io import MAX_FILE_BYTES
 
-from .conftest import TINY
+from .conftest import TINY, snapshot
 
 CORPUS = Path(__file__).resolve().parent / "bad_input"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))["cases"]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (hidden ones too) -> its SHA-256."""
-    if not folder.exists():
-        return {}
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
 
 
 def prepare(case: dict, tmp: Path) -> Path:

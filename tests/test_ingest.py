@@ -7,9 +7,7 @@ seed 001 reproduces — is printed by ``drivers ingest data/seeds/001_846164effe
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from graph.diff import diff_editions, is_empty
 from graph.ingest import build_edition, compare, number_entries, parse_document
 from graph.loader import load
 
-from .conftest import DATA, SEEDS
+from .conftest import DATA, SEEDS, snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "editions"
 SEED_001 = SEEDS / "001_846164effe67b3c7.txt"
@@ -28,19 +26,6 @@ SEED_001 = SEEDS / "001_846164effe67b3c7.txt"
 
 def run(data: Path, *args: str):
     return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled data (the bundled data/ is never written by tests)."""
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest)
-    return dest
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -15,7 +14,7 @@ from graph import review as rv
 from graph.errors import UsageError
 from graph.loader import load, load_text
 
-from .conftest import DATA
+from .conftest import DATA, snapshot
 
 HEAD = """source: {id: src-x, title: "Strategic drivers and plans", partnership: north}
 partnerships:
@@ -133,11 +132,6 @@ def test_cli_review_exit_codes_and_formats():
 
 
 # --- refresh ----------------------------------------------------------------------------------
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
 
 def test_refresh_starts_2024_in_a_copy_and_writes_the_checklist(tmp_path: Path):
     data = tmp_path / "data"

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,23 +14,11 @@ from cli import main
 from graph.loader import load
 from graph.spreadsheet import guard, unguard
 
-from .conftest import DATA
+from .conftest import snapshot
 
 
 def run(data: Path, *args: str):
     return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest)
-    return dest
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
