@@ -394,3 +394,29 @@ def test_diff_and_refresh_markdown_escape(dirs, tmp_path: Path):
     assert_inert_markdown(md, "diff")  # ... as text
     table = [ln for ln in md.splitlines() if ln.startswith("|")]
     assert len({len(re.split(r"(?<!\\)\|", ln)) for ln in table}) <= 1, table
+
+
+# -- suggestions (issue 8): hostile titles in candidates, saved suggestions, dashed edges ---------
+
+def test_suggest_outputs_are_inert(dirs, tmp_path: Path):
+    """A hostile driver title reaches suggest's table and JSON as text, and saved suggestions go
+    through why --suggested (Markdown) and viz --suggested (HTML, dashed edges) escaped."""
+    words = "script img onerror alert"  # the hostile title's own words, so it is a candidate
+    rows = json.loads(ok(dirs["data"], "suggest", words, "--types", "Driver", "--format", "json"))
+    assert SCRIPT in {r["title"] for r in rows}
+    table = ok(dirs["data"], "suggest", words, "--types", "Driver")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", table.replace("\n", ""))
+    pages = {}
+    for key in ("data", "plain"):
+        saved = tmp_path / f"{key}-suggestions.json"
+        ok(dirs[key], "suggest", "action-1", "--save", "--suggestions", str(saved))
+        md = ok(dirs[key], "why", "action-1", "--suggested", "--suggestions", str(saved), "--format", "md")
+        assert "inferred" in md.lower()
+        if key == "data":
+            assert_inert_markdown(md, "why --suggested")
+        page = tmp_path / f"{key}.html"
+        ok(dirs[key], "viz", "--suggested", "--suggestions", str(saved), "--out", str(page))
+        pages[key] = page.read_text(encoding="utf-8").lower()
+    for tag in TAGS:
+        assert pages["data"].count(tag) == pages["plain"].count(tag), tag
+    assert SCRIPT.lower() not in pages["data"]
