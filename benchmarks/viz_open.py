@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from graph import viz  # noqa: E402
 from graph.paths import BUNDLED_DATA  # noqa: E402
 from graph.pipeline import build_graph  # noqa: E402
+from tests.chromium import CHROMEDRIVER, CHROMIUM, launch  # noqa: E402
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 def synthetic(n: int = 2000, seed: int = 1) -> nx.MultiDiGraph:
@@ -98,22 +98,7 @@ def synthetic(n: int = 2000, seed: int = 1) -> nx.MultiDiGraph:
 
 
 def chrome(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
-    return driver
+    return launch(profile, 1400, 900)
 
 
 def open_ms(driver, path: Path, timeout: float = 60.0) -> float:

@@ -17,7 +17,8 @@ import pytest
 
 from graph import viz
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+from .chromium import CHROMEDRIVER, CHROMIUM, launch
+
 HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 _HAVE_BROWSER = Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()
@@ -30,23 +31,9 @@ pytestmark = pytest.mark.skipif(not _HAVE_BROWSER, reason=_NEED)
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium (the dev extra)")
-    from selenium.webdriver.chrome.service import Service
-
+    pytest.importorskip("selenium.webdriver", reason="needs selenium (the dev extra)")
     profile = tempfile.mkdtemp(prefix="viz-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-extensions", "--disable-default-apps", f"--user-data-dir={profile}"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
+    driver = launch(Path(profile), 1280, 800, console_log=True)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
