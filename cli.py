@@ -521,8 +521,9 @@ def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
               show_default=True, help="Where --save keeps suggestions.")
 @click.option("--evaluate", is_flag=True, help="Hold back stated links, predict them, print P@5, R@10 and MRR "
                                                "per target type against baselines.")
-@click.option("--split", type=click.Choice(["test", "tune"]), default="test", show_default=True,
-              help="With --evaluate: the held-out documents (test) or the ones the method was tuned on.")
+@click.option("--split", type=click.Choice(["test", "tune", "cv"]), default="test", show_default=True,
+              help="With --evaluate: the held-out documents (test), the ones the method was tuned on, or "
+                   "leave-one-document-out with the settings chosen inside each fold (cv).")
 @click.option("--unlinked", is_flag=True, help="List the actions with no path up to any driver, each with its "
                                                "top suggestions.")
 @output_options("table", "json")
@@ -542,6 +543,16 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
     """
     from graph import suggest as sg
     b = obj.built()
+    if evaluate and split == "cv":
+        rows, folds = sg.cross_validate(b.data, b.nx)
+        if fmt == "json":
+            click.echo(json.dumps({"rows": rows, "folds": folds}, indent=2))
+            return
+        click.echo(sg.evaluation_header(split))
+        click.echo(table(rows, ["method", "type", "queries", "P@5", "R@10", "MRR"]))
+        click.echo("\nChosen in each fold (on the other documents only):")
+        click.echo(table(folds, ["fold", "queries", "graph_weight", "thesaurus", "inner_MRR"]))
+        return
     if evaluate:
         rows = sg.evaluate(b.data, b.nx, split)
         if fmt == "json":

@@ -183,6 +183,12 @@ def read_lines(path: Path) -> tuple[list[tuple[int, str]], bool]:
     if raw[:4] == b"PK\x03\x04":
         raise DataError([Problem("this is a zip/Word file but its name does not end in .docx", file=name, line=1,
                                  hint="rename it to .docx, or save the document as plain text")])
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark (Notepad's "Unicode")
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError([Problem(f"broken UTF-16 text (at byte {exc.start})", file=name,
+                                     hint="save the text again as UTF-8")]) from None
     if b"\x00" in raw[:4096]:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise DataError([Problem("this is a binary file, not text", file=name, line=line,

@@ -481,6 +481,14 @@ METHODS = {
 
 
 def evaluation_header(split: str) -> str:
+    if split == "cv":
+        return "\n".join([
+            "Leave one document out: for each action document in turn, every stated link of it is held back (also "
+            "from the graph signal and popularity) and predicted for each of its records that has one.",
+            "Tuned in fold: graph weight and thesaurus on/off are chosen by MRR on the other documents only (each "
+            "held back in turn, the fold's document left out entirely), then used on the fold.",
+            "Methods: " + "; ".join(f"{k}: {v}" for k, v in {**METHODS, TUNED: CV_TUNED}.items()
+                                    if k in CV_METHODS), ""])
     held = sorted({d for held_out, _ in SPLITS[split] for d in held_out})
     lines = [f"Held back: every stated link of {', '.join(held)} ({split} split); each record of those documents "
              "with a link to a candidate type is a query, ranked against all candidates of that type.",
@@ -555,7 +563,9 @@ def evaluate(data: Data, G: nx.MultiDiGraph, split: str = "test", p: Params = DE
 
 
 def _evaluate_fold(data: Data, plain: Index, full: Index, held: set[str], left_out: set[str], p: Params,
-                   methods, results: dict, details: list | None) -> None:
+                   methods, results: dict, details: list | None,
+                   settings: dict[str, tuple[Params, bool]] | None = None) -> None:
+    """Score one fold; ``settings`` names extra methods as (params, thesaurus on) for ``rank``."""
     unknown = (held | left_out) - set(data.sources)
     if unknown:
         raise UsageError(f"unknown source id(s) to hold back: {', '.join(sorted(unknown))}")
@@ -588,9 +598,13 @@ def _evaluate_fold(data: Data, plain: Index, full: Index, held: set[str], left_o
                 elif m == "tfidf":
                     ranked = _tfidf_rank(plain, plain.items[qid].bag, [plain.targets[c.id] for c in cands])
                 else:
-                    mp = {"bm25": replace(p, graph_weight=0.0), "bm25+thesaurus": replace(p, graph_weight=0.0),
-                          "graph-only": replace(p, lexical=False, graph_weight=1.0)}.get(m, p)
-                    ix, pool = (plain, pools["plain"]) if m == "bm25" else (full, pools["full"])
+                    if settings and m in settings:
+                        mp, thes = settings[m]
+                    else:
+                        mp = {"bm25": replace(p, graph_weight=0.0), "bm25+thesaurus": replace(p, graph_weight=0.0),
+                              "graph-only": replace(p, lexical=False, graph_weight=1.0)}.get(m, p)
+                        thes = m != "bm25"
+                    ix, pool = (full, pools["full"]) if thes else (plain, pools["plain"])
                     got = [s.id for s in rank(ix, ix.items[qid].bag, types=(ttype,), partnership=item.partnership,
                                               pool=pool, p=mp)]
                     seen = set(got)
@@ -600,3 +614,75 @@ def _evaluate_fold(data: Data, plain: Index, full: Index, held: set[str], left_o
                 results[(m, "all")].add(ranked, gold)
                 if details is not None:
                     details.append((m, qid, ttype, sorted(gold), ranked[:10]))
+
+
+# -- leave one document out ----------------------------------------------------------------------
+
+TUNED = "tuned-in-fold"
+CV_TUNED = "BM25 with the graph weight and thesaurus chosen on the other documents only"
+#: the methods the cross-validation reports; the tuned one is added per fold
+CV_METHODS = ("popularity", "tfidf", "bm25", "bm25+thesaurus", TUNED)
+#: what is chosen inside each fold: (graph weight, thesaurus on), in this order of preference on ties
+CV_GRID = tuple((w, t) for w in (0.0, 0.1, 0.2, 0.3) for t in (False, True))
+
+
+def cv_documents(data: Data, idx: Index) -> list[str]:
+    """The folds, by id: each action document that states links from its own actions to candidates
+    (so not the drivers document, nor officers' accepted links, which stay training links)."""
+    return sorted({src for it in idx.items.values() if it.type == "Action" for src in it.links.values()
+                   if src == it.source and src in data.sources})
+
+
+def _mean(m: Metrics) -> tuple[float, float, float]:
+    n = m.queries or 1
+    return (m.mrr / n, m.r10 / n, m.p5 / n)
+
+
+def _select_settings(data: Data, plain: Index, full: Index, fold: str, others: list[str], p: Params,
+                     grid=CV_GRID) -> tuple[tuple[float, bool], tuple[float, float, float]]:
+    """The grid setting with the best pooled MRR (then R@10, P@5, then grid order) over ``others``.
+
+    Each other document is held back in turn and ``fold`` is left out of the training links
+    entirely, so nothing of the fold's own links takes part in the choice.
+    """
+    best = None
+    for i, (w, thes) in enumerate(grid):
+        results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
+        for doc in others:
+            _evaluate_fold(data, plain, full, {doc}, {fold}, p, (TUNED,), results, None,
+                           {TUNED: (replace(p, graph_weight=w), thes)})
+        score = _mean(results[(TUNED, "all")])
+        key = (tuple(-x for x in score), i)
+        if best is None or key < best[0]:
+            best = (key, (w, thes), score)
+    return best[1], best[2]
+
+
+def cross_validate(data: Data, G: nx.MultiDiGraph, p: Params = DEFAULT, grid=CV_GRID,
+                   indexes: tuple[Index, Index] | None = None, details: list | None = None,
+                   ) -> tuple[list[dict], list[dict]]:
+    """Leave one document out, with the tuned method's settings chosen inside each fold.
+
+    Returns the rows (method, type, pooled P@5 / R@10 / MRR over every fold's queries) and, per
+    fold, the settings chosen on the other documents and what they scored there.
+    """
+    plain, full = indexes or (Index.build(data, G, use_thesaurus=False, p=p), Index.build(data, G, p=p))
+    docs = cv_documents(data, full)
+    if len(docs) < 2:
+        raise UsageError("leave-one-document-out needs at least two documents with stated links from actions")
+    results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
+    folds = []
+    for fold in docs:
+        others = [d for d in docs if d != fold]
+        (w, thes), inner = _select_settings(data, plain, full, fold, others, p, grid)
+        before = {k: m.queries for k, m in results.items() if k[0] == TUNED}
+        _evaluate_fold(data, plain, full, {fold}, set(), p, CV_METHODS, results, details,
+                       {TUNED: (replace(p, graph_weight=w), thes)})
+        folds.append({"fold": fold, "graph_weight": w, "thesaurus": thes,
+                      "inner_MRR": round(inner[0], 3),
+                      "queries": results[(TUNED, "all")].queries - before.get((TUNED, "all"), 0)})
+    rows = []
+    for m in CV_METHODS:
+        for ttype in (*TARGET_TYPES, "all"):
+            rows.append({"method": m, "type": ttype, **results[(m, ttype)].row()})
+    return rows, folds

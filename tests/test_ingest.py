@@ -59,6 +59,15 @@ def test_check_option_prints_the_share_and_writes_nothing(data_copy: Path):
     assert snapshot(data_copy) == before
 
 
+def test_utf16_text_with_a_byte_order_mark_reads_like_utf8(tmp_path: Path):
+    """Notepad's "Unicode" (UTF-16 with a BOM) is a common way officers save text: read it as text."""
+    utf16 = tmp_path / "drivers-utf16.txt"
+    utf16.write_bytes(SEED_001.read_text(encoding="utf-8").encode("utf-16"))
+    a, b = parse_document(SEED_001), parse_document(utf16)
+    assert [(d.number, d.title, d.summary) for d in b.details] == [(d.number, d.title, d.summary) for d in a.details]
+    assert len(a.details) > 60 and [r.__dict__ for r in b.rows] == [r.__dict__ for r in a.rows]
+
+
 def test_seed_001_mess_is_reported_as_warnings(real):
     doc = parse_document(SEED_001)
     number_entries(doc)

@@ -279,6 +279,98 @@ def test_evaluate_rejects_unknown_splits_and_sources(small, monkeypatch):
         sg.evaluate(data, G, "bad")
 
 
+PLAN_C = """
+source: {id: src-c, title: "Third plan", partnership: north}
+plans:
+  - {id: plan-c, title: "Third plan", kind: plan, partnership: north, section: "Intro"}
+actions:
+  - id: c-mental
+    title: "Mental health support in schools"
+    text: "Counsellors for young people's mental health in every school"
+    section: "row 1"
+    links:
+      - {rel: partOf, to: plan-c}
+      - {rel: drivenBy, to: mh-strategy}
+      - {rel: upholdsRight, to: uncrc-article-24}
+"""
+
+
+def test_cross_validation_never_uses_the_folds_own_links_to_choose(monkeypatch):
+    data = _data({"drivers.yaml": DRIVERS, "a.yaml": PLAN_A, "b.yaml": PLAN_B, "c.yaml": PLAN_C})
+    G = to_networkx(union(build(data)))
+    monkeypatch.setattr(sg, "load_thesaurus", lambda path=sg.THESAURUS: THES)
+    # the queries each document's held-back links make (a record with a link that document states)
+    own = {doc: {it.id for it in sg.Index.build(data, G, thesaurus=THES).items.values()
+                 if doc in it.links.values()} for doc in ("src-a", "src-b", "src-c")}
+    selecting: list[str] = []
+    calls: list[tuple] = []   # (fold being chosen for or None, held, left out, queries scored)
+    real_select, real_fold = sg._select_settings, sg._evaluate_fold
+
+    def spy_select(data, plain, full, fold, others, *args, **kw):
+        selecting.append(fold)
+        try:
+            return real_select(data, plain, full, fold, others, *args, **kw)
+        finally:
+            selecting.pop()
+
+    def spy_fold(data, plain, full, held, left_out, p, methods, results, details, settings=None):
+        seen: list = []
+        real_fold(data, plain, full, held, left_out, p, methods, results, seen, settings)
+        if details is not None:
+            details.extend(seen)
+        calls.append((selecting[-1] if selecting else None, set(held), set(left_out), {d[1] for d in seen}))
+
+    monkeypatch.setattr(sg, "_select_settings", spy_select)
+    monkeypatch.setattr(sg, "_evaluate_fold", spy_fold)
+    rows, folds = sg.cross_validate(data, G)
+    assert [f["fold"] for f in folds] == ["src-a", "src-b", "src-c"]
+    inner = [c for c in calls if c[0] is not None]
+    assert {c[0] for c in inner} == {"src-a", "src-b", "src-c"} and len(inner) == 3 * 2 * len(sg.CV_GRID)
+    for fold, held, left_out, queries in inner:
+        # choosing for a fold: its document is never held back (scored) and never a training link
+        assert fold not in held and fold in left_out and held <= {"src-a", "src-b", "src-c"} - {fold}
+        assert queries and not queries & own[fold]
+    outer = [c for c in calls if c[0] is None]
+    assert [(c[1], c[2]) for c in outer] == [({"src-a"}, set()), ({"src-b"}, set()), ({"src-c"}, set())]
+    assert set().union(*(c[3] for c in outer)) == own["src-a"] | own["src-b"] | own["src-c"]
+    # one row per method and type, with query counts pooled over the folds
+    got = {(r["method"], r["type"]): r for r in rows}
+    assert set(got) == {(m, t) for m in sg.CV_METHODS for t in (*sg.TARGET_TYPES, "all")}
+    assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 4
+    assert got[(sg.TUNED, "Driver")]["queries"] == 3 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
+    for f in folds:
+        assert (f["graph_weight"], f["thesaurus"]) in sg.CV_GRID
+    assert sg.cross_validate(data, G) == (rows, folds)   # deterministic
+
+
+def test_cross_validation_choice_ignores_the_folds_links(monkeypatch):
+    # change what the fold's document states: the settings chosen for that fold must not move
+    monkeypatch.setattr(sg, "load_thesaurus", lambda path=sg.THESAURUS: THES)
+    files = {"drivers.yaml": DRIVERS, "a.yaml": PLAN_A, "b.yaml": PLAN_B, "c.yaml": PLAN_C}
+    changed = dict(files, **{"c.yaml": PLAN_C.replace("to: mh-strategy", "to: poverty-act")
+                                            .replace("uncrc-article-24", "uncrc-article-12")})
+    chosen = []
+    for fs in (files, changed):
+        data = _data(fs)
+        _, folds = sg.cross_validate(data, to_networkx(union(build(data))))
+        chosen.append(next((f["graph_weight"], f["thesaurus"], f["inner_MRR"]) for f in folds
+                           if f["fold"] == "src-c"))
+    assert chosen[0] == chosen[1]
+
+
+def test_cli_evaluate_cv_prints_rows_per_type_and_the_choice_per_fold(tmp_path: Path):
+    data = write_data(tmp_path / "data")
+    (data / "c.yaml").write_text(PLAN_C, encoding="utf-8")
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "--evaluate", "--split", "cv", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert {(x["method"], x["type"]) for x in out["rows"]} == {(m, t) for m in sg.CV_METHODS
+                                                               for t in (*sg.TARGET_TYPES, "all")}
+    assert [f["fold"] for f in out["folds"]] == ["src-a", "src-b", "src-c"]
+    r = CliRunner().invoke(main, ["--data", str(data), "suggest", "--evaluate", "--split", "cv"])
+    assert r.exit_code == 0 and "tuned-in-fold" in r.output and "Chosen in each fold" in r.output
+
+
 # -- inferred storage ----------------------------------------------------------------------------
 
 def test_store_round_trip_is_sorted_and_merges_per_action(tmp_path: Path):
