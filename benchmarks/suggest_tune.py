@@ -2,7 +2,9 @@
 
 The tuning split is North Lanarkshire's seeds 000 and 003 (each held back in turn, trained on the
 other; the test documents are left out entirely). The figures the README reports come from
-`drivers suggest --evaluate`, on the held-out split, with the parameters chosen here.
+`drivers suggest --evaluate`, on the held-out split, with the parameters chosen here;
+`drivers suggest --evaluate --split cv` instead chooses the graph weight and thesaurus on/off
+inside each leave-one-document-out fold (graph.suggest.cross_validate).
 
     python benchmarks/suggest_tune.py            # ~3 minutes
 """

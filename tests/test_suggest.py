@@ -336,8 +336,8 @@ def test_cross_validation_never_uses_the_folds_own_links_to_choose(monkeypatch):
     # one row per method and type, with query counts pooled over the folds
     got = {(r["method"], r["type"]): r for r in rows}
     assert set(got) == {(m, t) for m in sg.CV_METHODS for t in (*sg.TARGET_TYPES, "all")}
-    assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 4
-    assert got[(sg.TUNED, "Driver")]["queries"] == 3 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
+    assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 6
+    assert got[(sg.TUNED, "Driver")]["queries"] == 4 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
     for f in folds:
         assert (f["graph_weight"], f["thesaurus"]) in sg.CV_GRID
     assert sg.cross_validate(data, G) == (rows, folds)   # deterministic
