@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DriversError, UsageError
-from .store import (Backend, LiteGraph, build_sink, ntriples, oxigraph_graph, substitute, view_from_store,
-                    view_to_networkx)
+from .store import StoreBackend, build_sink, ntriples, substitute, view_from_store, view_to_networkx
 
 if TYPE_CHECKING:
     from .queries import Result
@@ -189,7 +188,7 @@ def _select(endpoint: str, query: str, default_graph: str | None) -> dict:
 
 # -- reading -------------------------------------------------------------------------------------
 
-class RemoteBackend(Backend):
+class RemoteBackend(StoreBackend):
     """The read commands against a SPARQL server the graph was pushed to."""
 
     name = "remote"
@@ -222,11 +221,6 @@ class RemoteBackend(Backend):
             self._store = store
         return self._store
 
-    def graph(self):
-        if self._graph is None:
-            self._graph = oxigraph_graph(self.store)
-        return self._graph
-
     def _load_view(self) -> dict:
         if self._view is None:
             self._view = view_from_store(self.store)
@@ -234,9 +228,6 @@ class RemoteBackend(Backend):
 
     def nx(self):
         return view_to_networkx(self._load_view())
-
-    def why_graph(self) -> LiteGraph:
-        return LiteGraph(self._load_view())
 
     def documents(self) -> dict[str, str]:
         g = self.graph()

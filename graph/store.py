@@ -449,7 +449,25 @@ class MemoryBackend(Backend):
         return documents(self._get())
 
 
-class OxigraphBackend(Backend):
+class StoreBackend(Backend):
+    """A backend over a pyoxigraph store (``self.store``) and a cached view (``_load_view``): the
+    union graph through oxrdflib, ``why`` on the light view."""
+
+    _graph = None
+
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = oxigraph_graph(self.store)
+        return self._graph
+
+    def _load_view(self) -> dict:
+        raise NotImplementedError
+
+    def why_graph(self) -> LiteGraph:
+        return LiteGraph(self._load_view())
+
+
+class OxigraphBackend(StoreBackend):
     """A pyoxigraph store opened read-only from a cache folder (see :func:`ensure_cache`)."""
 
     name = "oxigraph"
@@ -473,11 +491,6 @@ class OxigraphBackend(Backend):
                                  f"folder to rebuild it") from None
         return self._store
 
-    def graph(self) -> Graph:
-        if self._graph is None:
-            self._graph = oxigraph_graph(self.store)
-        return self._graph
-
     def _load_view(self) -> dict:
         if self._view is None:
             self._view = json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
@@ -487,9 +500,6 @@ class OxigraphBackend(Backend):
         if self._nx is None:
             self._nx = view_to_networkx(self._load_view())
         return self._nx
-
-    def why_graph(self) -> LiteGraph:
-        return LiteGraph(self._load_view())
 
     def meta(self) -> dict:
         if self._meta is None:
