@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -42,9 +43,23 @@ def output_options(*formats: str, default: str = "table"):
     return deco
 
 
+def echo_json(obj) -> None:
+    click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+@contextmanager
+def writing(out: Path, what: str | None = None):
+    """Turn an OSError while writing ``out`` into exit 2 with what to do."""
+    try:
+        yield
+    except OSError as exc:
+        raise Failure(f"cannot write {what or out}: {exc.strerror or exc} — check that the folder exists and is "
+                      "writable, or choose another --out") from None
+
+
 def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo_json(rows)
     elif fmt == "csv":
         from graph.exports import to_csv
         click.echo(to_csv(rows, columns), nl=False)
@@ -92,10 +107,6 @@ class Ctx:
         if self._built is None or (check and self._built.report is None):
             self._built = build_graph(self.data_dir, self.base, check=check)
         return self._built
-
-    def catalog(self):
-        from graph.catalog import Catalog
-        return Catalog(self.built().union)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -183,7 +194,7 @@ def stats(obj: Ctx, fmt: str) -> None:
     """
     counts = obj.built().counts
     if fmt == "json":
-        click.echo(json.dumps(counts, indent=2))
+        echo_json(counts)
     else:
         _print_counts(counts)
 
@@ -230,7 +241,7 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
     """
     rec = obj.backend().catalog().show(key, edition)
     if fmt == "json":
-        click.echo(json.dumps(rec, indent=2, ensure_ascii=False))
+        echo_json(rec)
         return
     head = f"{rec.get('number') + ' ' if rec.get('number') else ''}{rec['title']}"
     click.echo(head)
@@ -255,10 +266,6 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
 
 #: where `drivers suggest --save` keeps inferred links (apart from the stated ones in data/)
 SUGGESTIONS = Path("inferred") / "suggestions.json"
-
-
-def _documents(b) -> dict[str, str]:
-    return {sid: src.title for sid, src in b.data.sources.items()}
 
 
 @main.command()
@@ -289,7 +296,7 @@ def why(obj: Ctx, query: str, partnership: str | None, suggested: bool, store: P
         G = be.why_graph()
     ans = w.why(G, query, partnership, be.documents())
     if fmt == "json":
-        click.echo(json.dumps(w.as_json(G, ans), indent=2, ensure_ascii=False))
+        echo_json(w.as_json(G, ans))
     else:
         click.echo(w.as_tree(G, ans, markdown=fmt == "md"), nl=False)
 
@@ -314,7 +321,7 @@ def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, 
     node = Catalog(g).resolve(driver, edition)
     ans = w.impact(G, str(g.value(node, DCTERMS.identifier)), partnership, be.documents())
     if fmt == "json":
-        click.echo(json.dumps(w.as_json(G, ans, key="reached", head="driver"), indent=2, ensure_ascii=False))
+        echo_json(w.as_json(G, ans, key="reached", head="driver"))
     else:
         click.echo(w.as_tree(G, ans, reverse=True, markdown=fmt == "md"), nl=False)
 
@@ -418,7 +425,7 @@ def metrics(obj: Ctx, top: int, fmt: str) -> None:
     from graph.metrics import summary
     s = summary(obj.backend().nx(), top)
     if fmt == "json":
-        click.echo(json.dumps(s, indent=2, ensure_ascii=False))
+        echo_json(s)
         return
     click.echo(f"{s['nodes']} nodes, {s['links']} links")
     if s["types"]:
@@ -473,11 +480,8 @@ def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partner
     node = v.resolve(G, g, focus, edition) if focus else None
     data = v.page_data(v.select(G, node, depth, types, partnership), g, edition=edition, focus=node,
                        depth=depth)
-    try:
+    with writing(out):
         io.write_text(out, v.html(data))
-    except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
-                      "writable, or choose another --out") from None
     click.echo(f"Wrote {out}: {data['meta']['nodes']} nodes, {data['meta']['edges']} links; open it in a browser")
 
 
@@ -543,29 +547,22 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
     """
     from graph import suggest as sg
     b = obj.built()
-    if evaluate and split == "cv":
-        rows, folds = sg.cross_validate(b.data, b.nx)
-        if fmt == "json":
-            click.echo(json.dumps({"rows": rows, "folds": folds}, indent=2))
-            return
-        click.echo(sg.evaluation_header(split))
-        click.echo(table(rows, ["method", "type", "queries", "P@5", "R@10", "MRR"]))
-        click.echo("\nChosen in each fold (on the other documents only):")
-        click.echo(table(folds, ["fold", "queries", "graph_weight", "thesaurus", "inner_MRR"]))
-        return
     if evaluate:
-        rows = sg.evaluate(b.data, b.nx, split)
+        rows, folds = sg.cross_validate(b.data, b.nx) if split == "cv" else (sg.evaluate(b.data, b.nx, split), None)
         if fmt == "json":
-            click.echo(json.dumps(rows, indent=2))
+            echo_json(rows if folds is None else {"rows": rows, "folds": folds})
             return
         click.echo(sg.evaluation_header(split))
         click.echo(table(rows, ["method", "type", "queries", "P@5", "R@10", "MRR"]))
+        if folds is not None:
+            click.echo("\nChosen in each fold (on the other documents only):")
+            click.echo(table(folds, ["fold", "queries", "graph_weight", "thesaurus", "inner_MRR"]))
         return
     idx = sg.Index.build(b.data, b.nx)
     if unlinked:
         rows = sg.unlinked_actions(idx, top or 3)
         if fmt == "json":
-            click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+            echo_json(rows)
             return
         if not rows:
             click.echo("Every action reaches a driver through stated links.")
@@ -586,7 +583,7 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
                  for x in res.suggestions]
         inferred.save(store, inferred.merge(inferred.load(store), res.action, links))
     if fmt == "json":
-        click.echo(json.dumps([x.as_dict() for x in res.suggestions], indent=2, ensure_ascii=False))
+        echo_json([x.as_dict() for x in res.suggestions])
     else:
         rows = [{"score": f"{x.score:.3f}", "type": x.type, "id": x.id, "title": x.title,
                  "evidence": sg.evidence_text(x.evidence)} for x in res.suggestions]
@@ -650,12 +647,8 @@ def synth(n: int, editions: int, actions: int, seed: int, out: Path) -> None:
     """
     from graph import synth as s
     from graph.lock import write_lock
-    try:
-        with write_lock(out):
-            files = s.write(out, s.generate(n, editions, seed, actions))
-    except OSError as exc:
-        raise Failure(f"cannot write to {out}: {exc.strerror or exc} — check that the folder exists and is "
-                      "writable, or choose another --out") from None
+    with writing(out, f"to {out}"), write_lock(out):
+        files = s.write(out, s.generate(n, editions, seed, actions))
     click.echo(f"Wrote {len(files)} files to {out}/ ({n} partnerships, {editions} editions each); "
                f"try: drivers --data {out} stats")
 
@@ -708,8 +701,7 @@ def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misse
         result, _ = ing.ingest(file, year, obj.data_dir, data, partnership=ed.partnership, write=False)
         report = ing.compare(result, ed)
         if fmt == "json":
-            click.echo(json.dumps({**report, "warnings": [str(w) for w in result.warnings]}, indent=2,
-                                  ensure_ascii=False))
+            echo_json({**report, "warnings": [str(w) for w in result.warnings]})
             return
         for w in result.warnings:
             click.echo(str(w), err=True)
@@ -722,7 +714,7 @@ def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misse
     with write_lock(obj.data_dir):
         result, target = ing.ingest(file, year, obj.data_dir, data, force=force, partnership=partnership)
     if fmt == "json":
-        click.echo(json.dumps({**result.report(), "file": str(target)}, indent=2, ensure_ascii=False))
+        echo_json({**result.report(), "file": str(target)})
         return
     for w in result.warnings:
         click.echo(str(w), err=True)
@@ -750,7 +742,7 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
     data = _load(obj)
     d = df.diff_editions(_edition_arg(data, a), _edition_arg(data, b))
     if fmt == "json":
-        click.echo(json.dumps(d, indent=2, ensure_ascii=False))
+        echo_json(d)
     elif fmt == "md":
         click.echo(df.diff_markdown(d), nl=False)
     else:
@@ -779,7 +771,7 @@ def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt:
     ed = find_edition(data, year, partnership)
     findings = rv.review(data, ed, as_of)
     if fmt == "json":
-        click.echo(json.dumps(findings, indent=2, ensure_ascii=False))
+        echo_json(findings)
     elif fmt == "md":
         click.echo(rv.checklist_markdown(ed, findings, rv.parse_as_of(as_of, ed)), nl=False)
     else:
@@ -835,11 +827,8 @@ def document(obj: Ctx, year: int, fmt: str, out: Path, partnership: str | None) 
     from graph.editions import find_edition
     data = _load(obj)
     ed = find_edition(data, year, partnership)
-    try:
+    with writing(out):
         write_document(data, ed, fmt, out)
-    except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
-                      "writable, or choose another --out") from None
     click.echo(f"Wrote {out}: edition {ed.id}, {len(ed.entries)} entries ({fmt})")
 
 
@@ -857,11 +846,8 @@ def export(obj: Ctx, year: int, fmt: str, out: Path) -> None:
     """
     from graph.spreadsheet import write_export
     data = _load(obj)
-    try:
+    with writing(out):
         n = write_export(data, year, fmt, out)
-    except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc} — check that the folder exists and is "
-                      "writable, or choose another --out") from None
     click.echo(f"Wrote {out}: {n} entries ({fmt})")
 
 
