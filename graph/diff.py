@@ -12,20 +12,14 @@ compared by the driver they point at, so "(see 2.7)" becoming "(see 2.8)" becaus
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .editions import edition_entries
+from .editions import REF_IN_TEXT, edition_entries, number_key
 from .model import Edition
 
 #: Fields compared, in the order they are reported.
 DIFF_FIELDS = ("title", "summary_title", "category", "subcategory", "summary", "links_text", "refs",
                "summary_number", "detail_number")
-_REF_IN_TEXT = re.compile(r"\(([^()]*?)\b(\d{1,2}\.\d{1,2})\)")
-
-
-def _num_key(n: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", n))
 
 
 def _canonical(entry: dict[str, Any], by_number: dict[str, str]) -> dict[str, Any]:
@@ -37,7 +31,7 @@ def _canonical(entry: dict[str, Any], by_number: dict[str, str]) -> dict[str, An
 
     out["refs"] = [ref(r) for r in entry.get("refs", [])] or None
     if entry.get("summary"):
-        out["summary"] = _REF_IN_TEXT.sub(lambda m: f"({m.group(1)}{ref(m.group(2))})", entry["summary"])
+        out["summary"] = REF_IN_TEXT.sub(lambda m: f"({m.group(1)}{ref(m.group(2))})", entry["summary"])
     return out
 
 
@@ -75,10 +69,10 @@ def diff_editions(a: Edition, b: Edition) -> dict[str, Any]:
     return {
         "from": a.id,
         "to": b.id,
-        "added": sorted(added, key=lambda r: _num_key(r["number"])),
-        "removed": sorted(removed, key=lambda r: _num_key(r["number"])),
-        "changed": sorted(changed, key=lambda r: _num_key(r["number"])),
-        "renumbered": sorted(renumbered, key=lambda r: _num_key(r["to"])),
+        "added": sorted(added, key=lambda r: number_key(r["number"])),
+        "removed": sorted(removed, key=lambda r: number_key(r["number"])),
+        "changed": sorted(changed, key=lambda r: number_key(r["number"])),
+        "renumbered": sorted(renumbered, key=lambda r: number_key(r["to"])),
     }
 
 

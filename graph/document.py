@@ -74,10 +74,10 @@ def md_escape(text: str, block: bool = False) -> str:
 
 def render_markdown(data: Data, ed: Edition) -> str:
     out = [f"# {md_escape(ed.title)}", ""]
-    if _publisher(data, ed):
-        out += [md_escape(_publisher(data, ed), block=True), ""]
-    if _updated(ed):
-        out += [_updated(ed), ""]
+    if publisher := _publisher(data, ed):
+        out += [md_escape(publisher, block=True), ""]
+    if updated := _updated(ed):
+        out += [updated, ""]
     out += ["## Summary", ""]
     cats = _by_category(ed)
     for cat, entries in cats:
@@ -123,10 +123,10 @@ def render_html(data: Data, ed: Edition) -> str:
         return "".join(out)
 
     body = [f"<h1>{esc(ed.title)}</h1>"]
-    if _publisher(data, ed):
-        body.append(f"<p>{esc(_publisher(data, ed))}</p>")
-    if _updated(ed):
-        body.append(f"<p>{esc(_updated(ed))}</p>")
+    if publisher := _publisher(data, ed):
+        body.append(f"<p>{esc(publisher)}</p>")
+    if updated := _updated(ed):
+        body.append(f"<p>{esc(updated)}</p>")
     body.append("<h2>Summary</h2>")
     cats = _by_category(ed)
     for cat, entries in cats:
@@ -173,16 +173,17 @@ def render_docx(data: Data, ed: Edition) -> bytes:
     doc = docx.Document()
     props = doc.core_properties
     fixed = datetime.datetime(ed.year, 1, 1, 0, 0, 0)
+    publisher = _publisher(data, ed)
     props.title = ed.title
-    props.author = _publisher(data, ed) or ""
+    props.author = publisher or ""
     props.created = props.modified = props.last_printed = fixed
     props.revision = 1
     props.last_modified_by = "drivers-graph"
     doc.add_heading(ed.title, 0)
-    if _publisher(data, ed):
-        doc.add_paragraph(_publisher(data, ed))
-    if _updated(ed):
-        doc.add_paragraph(_updated(ed))
+    if publisher:
+        doc.add_paragraph(publisher)
+    if updated := _updated(ed):
+        doc.add_paragraph(updated)
     doc.add_heading("Summary", 1)
     cats = _by_category(ed)
     for cat, entries in cats:

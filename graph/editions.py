@@ -42,6 +42,13 @@ SUMMARY_HEADINGS = {
     "governance": "4. Governance, planning and delivery",
 }
 SUBCATEGORY_HEADINGS = {"related-plans-and-reports": "Related plans and reports"}
+#: A cross-reference in an entry's text: "(see 2.7)" -> ("see ", "2.7").
+REF_IN_TEXT = re.compile(r"\(([^()]*?)\b(\d{1,2}\.\d{1,2})\)")
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """An entry number as a sort key: "4.10" after "4.9"."""
+    return tuple(int(x) for x in re.findall(r"\d+", number))
 
 
 def entry_dict(en: Entry) -> dict[str, Any]:
@@ -84,6 +91,20 @@ def edition_id_for(template: str, year: int) -> str:
 
 def edition_path(data_dir: Path, edition_id: str) -> Path:
     return data_dir / "editions" / f"{edition_id}.yaml"
+
+
+def refuse_replace(existing: Edition | None, target: Path, force: bool, step: str, force_hint: str,
+                   curated_hint: str, file: str | None = None) -> None:
+    """Raise :class:`DataError` unless writing ``target`` may replace ``existing`` (the edition already
+    there for the year): only with ``force``, and never a curated edition that lives in another file."""
+    if existing is None:
+        return
+    if not force:
+        raise DataError([Problem(f"edition {existing.year} already exists ({existing.id}, {existing.file}:"
+                                 f"{existing.line})", file=file, hint=force_hint)])
+    if existing.file is None or Path(existing.file).resolve() != target.resolve():
+        raise DataError([Problem(f"edition {existing.year} is curated in {existing.file}, which {step} does not "
+                                 "rewrite", file=file, hint=curated_hint)])
 
 
 # --- YAML writing -----------------------------------------------------------------------------
@@ -169,18 +190,9 @@ def start_edition(data: Data, data_dir: Path, from_year: int, to_year: int, forc
                                  hint="start next year's edition from this year's")])
     eid = edition_id_for(old.id, to_year)
     target = edition_path(data_dir, eid)
-    existing = data.edition_for_year(to_year, old.partnership)
-    if existing is not None:
-        if not force:
-            raise DataError([Problem(f"edition {to_year} already exists ({existing.id}, {existing.file}:{existing.line})",
-                                     hint="pass --force to start it again from the earlier edition")])
-        if existing.file is None or Path(existing.file).resolve() != target.resolve():
-            raise DataError([Problem(f"edition {to_year} is curated in {existing.file}, which refresh does not "
-                                     "rewrite", hint="edit that file instead")])
-    entries = []
-    for en in edition_entries(old):
-        en = {k: v for k, v in en.items() if k != "note"}
-        entries.append(en)
+    refuse_replace(data.edition_for_year(to_year, old.partnership), target, force, "refresh",
+                   "pass --force to start it again from the earlier edition", "edit that file instead")
+    entries = [{k: v for k, v in en.items() if k != "note"} for en in edition_entries(old)]
     src_old = data.sources.get(old.source)
     source = {"id": f"src-{eid}", "title": old.title}
     if src_old is not None and src_old.fields.get("publisher"):

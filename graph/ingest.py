@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .editions import (CATEGORY_HEADINGS, PRINTED_FIELDS, SUBCATEGORY_HEADINGS, check_with, edition_entries,
-                       edition_id_for, edition_path, edition_yaml, previous_edition)
+from .editions import (CATEGORY_HEADINGS, PRINTED_FIELDS, REF_IN_TEXT, SUBCATEGORY_HEADINGS, check_with,
+                       edition_entries, edition_id_for, edition_path, edition_yaml, number_key, previous_edition,
+                       refuse_replace)
 from .errors import DataError, Problem, rel
 from .model import CATEGORIES, Data, Edition
 
@@ -42,7 +43,6 @@ DOMAIN_RE = re.compile(r"\((?:https?://)?[A-Za-z0-9-]+(?:\.\s?[A-Za-z0-9-]+)*\.\
 URL_RE = re.compile(r"(?<![\w@])(?:https?://\S+|www\.\S+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|uk|scot|net)"
                     r"(?:/\S*)?(?=[\s]|$))")
 SITE_RE = re.compile(r"\|\s*((?:[A-Z][\w&'-]*)(?:\s+[A-Z][\w&'-]*)*)")
-REF_RE = re.compile(r"\(([^()]*?)\b(\d{1,2}\.\d{1,2})\)")
 U_RE = re.compile(r"<u>(.*?)</u>", re.S)
 TAG_RE = re.compile(r"</?(?:u|i|b|p|em|strong)>")
 END_RE = re.compile(r"^(?:This document can be made available|To make a request, please contact)", re.I)
@@ -135,9 +135,8 @@ def _clean(text: str) -> str:
 
 def _category_of(text: str) -> str | None:
     t = norm(text)
-    for cat, key in (("national", "national"), ("local", "local"), ("improvement", "improvement"),
-                     ("governance", "governance")):
-        if key in t:
+    for cat in CATEGORIES:
+        if cat in t:
             return cat
     return None
 
@@ -473,7 +472,7 @@ def _parse_details(lines: list[tuple[int, str]], doc: ParsedDocument) -> None:
         current["lines"].append((no, text))
         prev_blank = False
     for blk in blocks:
-        doc.details.append(_detail(blk, doc, heading_form))
+        doc.details.append(_detail(blk, doc, heading_form, summary_text))
 
 
 def _unnumbered_entry(text: str, summary_text: str) -> bool:
@@ -699,14 +698,13 @@ def _split_title(first: str, hint: str | None) -> tuple[str | None, str]:
     return cands[0]
 
 
-def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool) -> Detail:
+def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool, summary_text: str) -> Detail:
     no = blk["line"]
     category, num = blk["category"], blk["number"]
     if heading_form:
         title: str | None = blk["first"]
-        paras = [(_clean(p), []) for p in _heading_paragraphs(blk["lines"])]
         links, body = [], []
-        for p, _ in paras:
+        for p in map(_clean, _heading_paragraphs(blk["lines"])):
             um = re.fullmatch(r"<u>(.*)</u>", p)
             if um:
                 links.append(_clean(um.group(1)))
@@ -717,7 +715,7 @@ def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool) -> Det
     else:
         hint = next((r.title for r in doc.rows if r.number == num and r.category == category and r.title), None)
         if hint is None and num is None:
-            hint = _summary_hint(blk["first"], doc)
+            hint = _summary_hint(blk["first"], summary_text)
         title, first_body = _split_title(blk["first"], hint)
         headed = title is not None
         if not headed:
@@ -734,7 +732,7 @@ def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool) -> Det
             body += rest
         summary = "\n".join(body)
     refs: list[str] = []
-    for m in REF_RE.finditer(summary):
+    for m in REF_IN_TEXT.finditer(summary):
         if m.group(2) not in refs:
             refs.append(m.group(2))
     if num and category and num.split(".")[0] != CATEGORY_INDEX[category]:
@@ -743,15 +741,16 @@ def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool) -> Det
     return Detail(category, blk["subcategory"], num, _clean(title) if title else None, summary, links, refs, no, headed)
 
 
-def _summary_hint(first: str, doc: ParsedDocument) -> str | None:
-    """For an unnumbered entry: the longest 'Title:' prefix that the Summary prints."""
-    text = norm(" ".join(r.title or "" for r in doc.rows) + " " + " ".join(doc.flat.values()))
+def _summary_hint(first: str, summary_text: str) -> str | None:
+    """For an unnumbered entry: the longest 'Title:' prefix that the Summary prints (``summary_text``:
+    the Summary's titles, normalised)."""
+    t = first.replace("**", "")
     best = None
-    for m in re.finditer(r":(?:\s|$)", first.replace("**", "")):
-        prefix = first.replace("**", "")[: m.start()]
+    for m in re.finditer(r":(?:\s|$)", t):
+        prefix = t[: m.start()]
         if len(prefix.split()) > 25:
             break
-        if norm(prefix) and norm(prefix) in text:
+        if norm(prefix) and norm(prefix) in summary_text:
             best = prefix
     return best
 
@@ -884,7 +883,7 @@ def number_entries(doc: ParsedDocument) -> list[dict[str, Any]]:
             doc.warn(d.line, f"unnumbered entry {d.title[:50]!r} is numbered {cand}")
     out = []
     for i in sorted(range(len(details)), key=lambda i: (CATEGORIES.index(details[i].category),
-                                                        _num_key(true[i] or "0.0"), details[i].line)):
+                                                        number_key(true[i] or "0.0"), details[i].line)):
         d, r = details[i], rows_for.get(i)
         en: dict[str, Any] = {"number": true[i], "category": d.category}
         if d.subcategory:
@@ -942,10 +941,6 @@ def _mend_broken_rows(doc: ParsedDocument) -> None:
             a.title = f"{a.title} {' '.join(words[:best_k])}"
             b.title = " ".join(words[best_k:])
             doc.warn(b.line, f"summary title {a.number} runs on into row {b.number}; joined")
-
-
-def _num_key(n: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in n.split(".") if x.isdigit())
 
 
 def _best_span(words: list[str], title: str) -> str | None:
@@ -1110,6 +1105,7 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
     taken = set(data.records) | set(data.declared) | set(data.editions)
     entries = []
     matched = {}
+    numbers = {e["number"] for e in raw}
     for i, en in enumerate(raw):
         line = en.pop("_line")
         if i in got:
@@ -1136,7 +1132,6 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
             matched[en["number"]] = "new"
             doc.warn(line, f"entry {en['number']} {en['title'][:50]!r} matches no existing driver; new driver "
                            f"{driver!r}", hint="if it is an existing driver renamed, fix its id in the edition file")
-        numbers = {e["number"] for e in raw}
         dangling = [r for r in en.get("refs", []) if r not in numbers]
         if dangling:
             doc.warn(line, f"entry {en['number']} refers to {', '.join(dangling)}, which is not a number in this "
@@ -1201,7 +1196,7 @@ def compare(result: IngestResult, ed: Edition, fields: tuple[str, ...] = ("drive
                 same += 1
             else:
                 misses.append({"number": num, "field": f, "curated": cv, "ingested": gv})
-    for num in sorted(set(got) - set(curated), key=_num_key):
+    for num in sorted(set(got) - set(curated), key=number_key):
         total += 1
         misses.append({"number": num, "field": "entry", "curated": None, "ingested": got[num].get("title")})
     return {"edition": ed.id, "fields": total, "matching": same, "share": round(same / total, 4) if total else 1.0,
@@ -1221,15 +1216,10 @@ def ingest(path: Path, year: int, data_dir: Path, data: Data, force: bool = Fals
     result = build_edition(doc, data, year, partnership, source_name=path.name)
     if not write:
         return result, None
-    existing = data.edition_for_year(year, result.edition["partnership"])
     target = edition_path(data_dir, result.edition["id"])
-    if existing is not None:
-        if not force:
-            raise DataError([Problem(f"edition {year} already exists ({existing.id}, {existing.file}:{existing.line})",
-                                     file=rel(path), hint="pass --force to replace it, or --check to compare")])
-        if existing.file is None or Path(existing.file).resolve() != target.resolve():
-            raise DataError([Problem(f"edition {year} is curated in {existing.file}, which ingest does not rewrite",
-                                     file=rel(path), hint="use --check to compare the document with it")])
+    refuse_replace(data.edition_for_year(year, result.edition["partnership"]), target, force, "ingest",
+                   "pass --force to replace it, or --check to compare",
+                   "use --check to compare the document with it", file=rel(path))
     text = edition_yaml(result.source, result.edition, result.entries, result.new_drivers,
                         header=f"Edition {year} of the drivers document, written by 'drivers ingest' from {path.name}.\n"
                                "Verbatim fields as read from the document; check the warnings it printed.")

@@ -16,13 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .editions import edition_entries, previous_edition
+from .editions import REF_IN_TEXT, edition_entries, number_key, previous_edition
 from .errors import UsageError
 from .model import CATEGORIES, Data, Edition
 
 KINDS = ("expired", "ending-soon", "expired-driver-action", "bill-status", "duplicate-number", "missing-number",
          "unnumbered", "dangling-reference", "title-mismatch", "missing-link", "unlinked-action")
-_REF_IN_TEXT = re.compile(r"\(([^()]*?)\b(\d{1,2}\.\d{1,2})\)")
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|to|/)\s*((?:19|20)?\d\d)\b")
 _ACT_STATED = re.compile(r"[^.]*\b(?:became an Act|received Royal Assent|has been enacted|is now an Act|"
                          r"came into force)\b[^.]*", re.I)
@@ -118,21 +117,13 @@ def check_bill_status(ctx: Context) -> list[dict[str, Any]]:
     return out
 
 
-def _printed(ctx: Context, field_name: str) -> list[tuple[dict[str, Any], str]]:
-    out = []
-    for en in ctx.entries:
-        num = en.get(field_name, en["number"])
-        out.append((en, num))
-    return out
-
-
 def check_numbering(ctx: Context) -> list[dict[str, Any]]:
     out = []
     for field_name, where, prints in (("summary_number", "Summary table", "prints"),
                                       ("detail_number", "detail sections", "print")):
         seen: dict[str, dict[str, Any]] = {}
-        printed = _printed(ctx, field_name)
-        for en, num in printed:
+        for en in ctx.entries:
+            num = en.get(field_name, en["number"])
             if num == "":
                 out.append(finding(en, "unnumbered", f"printed without a number in the {where}; "
                                                      f"number it {en['number']}"))
@@ -167,7 +158,7 @@ def check_references(ctx: Context) -> list[dict[str, Any]]:
         prev_num = {e["number"]: e["driver"] for e in prev_entries}
         prev = {e["driver"]: {r: prev_num.get(r) for r in e.get("refs", [])} for e in prev_entries}
     for en in ctx.entries:
-        refs = [m.group(2) for m in _REF_IN_TEXT.finditer(en.get("summary") or "")]
+        refs = [m.group(2) for m in REF_IN_TEXT.finditer(en.get("summary") or "")]
         for r in dict.fromkeys([*refs, *en.get("refs", [])]):
             if r not in numbers:
                 out.append(finding(en, "dangling-reference", f"the text refers to ({r}), which is not a number "
@@ -253,8 +244,7 @@ def review(data: Data, ed: Edition, as_of: str | None = None) -> list[dict[str, 
     order = {k: i for i, k in enumerate(KINDS)}
 
     def key(f: dict[str, Any]) -> tuple:
-        nums = tuple(int(x) for x in re.findall(r"\d+", f["number"])) or (99,)
-        return nums, order.get(f["kind"], len(order)), f["kind"], f["message"]
+        return number_key(f["number"]) or (99,), order.get(f["kind"], len(order)), f["kind"], f["message"]
 
     return sorted(findings, key=key)
 

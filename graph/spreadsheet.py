@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .editions import (check_with, edition_entries, edition_id_for, edition_path, edition_yaml, find_edition,
-                       previous_edition)
+                       previous_edition, refuse_replace)
 from .errors import DataError, Problem, rel
 from .model import Data
 
@@ -174,14 +174,8 @@ def import_edition(path: Path, year: int, data: Data, data_dir: Path, force: boo
         raise DataError([Problem("the data holds no edition to import into", file=name)])
     eid = same.id if same else edition_id_for(base.id, year)
     target = edition_path(data_dir, eid)
-    if same is not None:
-        if not force:
-            raise DataError([Problem(f"edition {year} already exists ({same.id}, {same.file}:{same.line})", file=name,
-                                     hint="pass --force to replace it, or import as another --edition year")])
-        if same.file is None or Path(same.file).resolve() != target.resolve():
-            raise DataError([Problem(f"edition {year} is curated in {same.file}, which import does not rewrite",
-                                     file=name, hint="import the sheet as next year's edition: --edition "
-                                                     f"{year + 1}")])
+    refuse_replace(same, target, force, "import", "pass --force to replace it, or import as another --edition year",
+                   f"import the sheet as next year's edition: --edition {year + 1}", file=name)
     problems: list[Problem] = []
     entries, new_drivers = [], []
     taken = set(data.records) | set(data.declared)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -61,3 +62,12 @@ def data_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "data"
     shutil.copytree(DATA, dest)
     return dest
+
+
+def edition_text(year: int, entries: list[dict], date: str | None = None) -> str:
+    """The YAML of edition ``north-<year>`` (partnership ``north``) with ``entries``, to append to an
+    ``editions:`` section."""
+    lines = [f"  - id: north-{year}", f"    year: {year}", '    title: "Strategic drivers and plans"',
+             "    partnership: north"] + ([f'    date: "{date}"'] if date else []) + ["    entries:"]
+    lines += ["      - " + json.dumps(e) for e in entries]
+    return "\n".join(lines) + "\n"

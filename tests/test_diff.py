@@ -13,7 +13,7 @@ from cli import main
 from graph.diff import diff_editions, diff_markdown, diff_rows, is_empty
 from graph.loader import load_text
 
-from .conftest import DATA
+from .conftest import DATA, edition_text as edition
 
 HEAD = """source: {id: src-x, title: "Strategic drivers and plans", partnership: north}
 partnerships:
@@ -25,14 +25,6 @@ drivers:
   - {id: group-d, title: "Delta Group", kind: group, section: "4.1"}
 editions:
 """
-
-
-def edition(year: int, entries: list[dict]) -> str:
-    lines = [f"  - id: north-{year}", f"    year: {year}", '    title: "Strategic drivers and plans"',
-             "    partnership: north", "    entries:"]
-    for e in entries:
-        lines.append("      - " + json.dumps(e))
-    return "\n".join(lines) + "\n"
 
 
 A = [

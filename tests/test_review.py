@@ -14,7 +14,7 @@ from graph import review as rv
 from graph.errors import UsageError
 from graph.loader import load, load_text
 
-from .conftest import DATA, snapshot
+from .conftest import DATA, edition_text as edition, snapshot
 
 HEAD = """source: {id: src-x, title: "Strategic drivers and plans", partnership: north}
 partnerships:
@@ -29,13 +29,6 @@ actions:
   - {id: act-1, title: "Do beta", text: "Do beta.", section: "row 1", links: [{rel: drivenBy, to: plan-b}]}
 editions:
 """
-
-
-def edition(year: int, entries: list[dict], date: str | None = None) -> str:
-    lines = [f"  - id: north-{year}", f"    year: {year}", '    title: "Strategic drivers and plans"',
-             "    partnership: north"] + ([f'    date: "{date}"'] if date else []) + ["    entries:"]
-    lines += ["      - " + json.dumps(e) for e in entries]
-    return "\n".join(lines) + "\n"
 
 
 E2023 = [
