@@ -41,23 +41,22 @@ def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
     return buf.getvalue()
 
 
-def _sorted_lines(text: str) -> str:
+def _sorted_lines(text: str) -> list[str]:
     # split on "\n" only: str.splitlines() also splits on U+2028, U+0085 ..., which N-Triples
     # leaves unescaped inside literals, so a title holding one would be cut in two
-    lines = sorted(line for line in text.split("\n") if line.strip())
-    return "\n".join(lines) + "\n"
+    return sorted(line for line in text.split("\n") if line.strip())
 
 
 def nquads(ds: Dataset) -> str:
     """N-Quads, one statement a line, sorted: the canonical form for diffs and comparisons."""
-    return _sorted_lines(ds.serialize(format="nquads"))
+    return "\n".join(_sorted_lines(ds.serialize(format="nquads"))) + "\n"
 
 
 def trig(ds: Dataset) -> str:
     """TriG with one block per named graph, graphs and statements sorted (rdflib's own order varies)."""
     blocks = []
     for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        lines = sorted(line for line in g.serialize(format="nt").split("\n") if line.strip())
+        lines = _sorted_lines(g.serialize(format="nt"))
         blocks.append(f"<{g.identifier}> {{\n" + "\n".join(f"  {line}" for line in lines) + "\n}\n")
     return "\n".join(blocks)
 

@@ -291,11 +291,7 @@ def _load_extra_links(items: Any, line: int, sid: str, file: str, data: Data, pr
         data.extra_links.append((frm, Link(r, to, sid, section, note, file, lline)))
 
 
-def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
-    if not isinstance(item, dict):
-        problems.append(Problem(f"each item of {spec.section!r} must be a mapping with an id", file=file,
-                                hint="start each record with '- id: ...'"))
-        return
+def _load_record(item: dict, spec, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
     line = _line(item)
     rid = _check_id(item.get("id"), file, line, problems)
     if rid is None:
@@ -346,10 +342,7 @@ def _load_record(item: Any, spec, sid: str, file: str, data: Data, problems: lis
     data.records[rid] = Record(rid, spec, fields.pop("title"), src, fields.pop("section"), fields, links, file, line)
 
 
-def _load_edition(item: Any, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
-    if not isinstance(item, dict):
-        problems.append(Problem("each edition must be a mapping", file=file))
-        return
+def _load_edition(item: dict, sid: str, file: str, data: Data, problems: list[Problem]) -> None:
     line = _line(item)
     eid = _check_id(item.get("id"), file, line, problems, "edition")
     if eid is None:

@@ -47,11 +47,16 @@ def web_iri(url: str) -> URIRef:
     return URIRef(url if _SCHEME.match(url) else "http://" + url)
 
 
+def base_iri(base: str) -> str:
+    """``base`` as every IRI is minted from it: ending in "/" (added if missing) or "#"."""
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
 class Namer:
     """Mint IRIs for records, sources, editions and named graphs from one base."""
 
     def __init__(self, data: Data, base: str = DEFAULT_BASE):
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.base = base_iri(base)
         self.data = data
 
     def node(self, rid: str) -> URIRef:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DriversError, UsageError
-from .store import StoreBackend, build_sink, ntriples, substitute, view_from_store, view_to_networkx
+from .store import StoreBackend, build_sink, ntriples, substituted_query, view_from_store
 
 if TYPE_CHECKING:
     from .queries import Result
@@ -143,8 +143,9 @@ def push(endpoint: str, data_dir: Path, base: str, graph_store: str | None = Non
     """Replace the graph on the server with the one built from ``data_dir``. Returns counts."""
     check_url(endpoint)
     gsp = check_url(graph_store, "--graph-store") if graph_store else graph_store_url(endpoint)
+    from .rdf import base_iri
     data, sink = build_sink(data_dir, base)
-    base = base if base.endswith(("/", "#")) else base + "/"
+    base = base_iri(base)
     memo: dict = {}
     names = sorted(str(n) for n in sink.graphs)
     triples = 0
@@ -194,12 +195,10 @@ class RemoteBackend(StoreBackend):
     name = "remote"
 
     def __init__(self, endpoint: str, base: str):
+        from .rdf import base_iri
         self.endpoint = check_url(endpoint)
-        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.base = base_iri(base)
         self.union = self.base + UNION
-        self._store = None
-        self._graph = None
-        self._view = None
 
     @property
     def store(self):
@@ -221,13 +220,8 @@ class RemoteBackend(StoreBackend):
             self._store = store
         return self._store
 
-    def _load_view(self) -> dict:
-        if self._view is None:
-            self._view = view_from_store(self.store)
-        return self._view
-
-    def nx(self):
-        return view_to_networkx(self._load_view())
+    def _read_view(self) -> dict:
+        return view_from_store(self.store)
 
     def documents(self) -> dict[str, str]:
         g = self.graph()
@@ -241,13 +235,7 @@ class RemoteBackend(StoreBackend):
         from rdflib import Graph
 
         from . import queries as q
-        prepared = q.prepare(text, where)
-        kind = prepared.algebra.name
-        if kind not in ("SelectQuery", "AskQuery"):
-            raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
-        if bindings:
-            text = substitute(text, bindings)
-            q.prepare(text, where)
+        text, kind = substituted_query(text, bindings, where)
         declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in q.PREFIXES.items())
         res = _select(self.endpoint, declared + text, self.union)
         if kind == "AskQuery":

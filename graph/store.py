@@ -230,12 +230,13 @@ def view_from_store(store) -> dict:
 
 
 def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
-    """The NetworkX view (as :func:`view_json` of :func:`graph.nxview.to_networkx`), without rdflib or NetworkX.
+    """The NetworkX view as plain data (:func:`view_json`), from predicate -> (subject, object) strings.
 
-    Same nodes, attributes, edges and order as the rdflib route; ``tests/test_store.py`` checks
-    they are equal on the real, the hand-made and synthetic data.
+    Both stores build their view here: :func:`graph.nxview.to_networkx` from the rdflib graph,
+    the cache from the built quads or an Oxigraph store; ``tests/test_store.py`` checks the views
+    are equal on the real, the hand-made and synthetic data.
     """
-    from .nxview import NODE_CLASSES
+    from .nxview import NODE_CLASSES, local
 
     def objects(pred: str) -> dict:
         """subject -> one object, as Graph.value gives one."""
@@ -249,9 +250,6 @@ def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
         for s, o in pairs[pred]:
             out.setdefault(s, []).append(o)
         return out
-
-    def local(iri: str) -> str:
-        return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
     ident = all_objects(_DCT + "identifier")
     types = all_objects(_RDF + "type")
@@ -271,7 +269,7 @@ def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
 
     def ident_of(n) -> str:
         return str(first_ident.get(n))  # "None" where rdflib's str(None) would be
-    latest = _latest_entries(pairs, objects, local)
+    latest = _latest_entries(pairs, objects)
     nodes = []
     for i, node, t in sorted(rows):
         attrs = {"type": t, "title": title.get(node) or i}
@@ -306,8 +304,13 @@ def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
     return {"nodes": nodes, "edges": [[s, o, k, d] for (s, o, k), d in merged.items()]}
 
 
-def _latest_entries(pairs, objects, local) -> dict:
-    """driver -> (number, category) in the newest edition that has it (as nxview._latest_entries)."""
+def _latest_entries(pairs, objects) -> dict:
+    """driver -> (number, category) in the newest edition that has it.
+
+    Several partnerships' editions of one year can number a national driver: the edition whose
+    IRI sorts first wins, so the answer does not depend on the store's iteration order.
+    """
+    from .nxview import local
     describes, edition, year = objects(_DG + "describes"), objects(_DG + "edition"), objects(_DG + "editionYear")
     number, category = objects(_DG + "number"), objects(_DG + "category")
     best: dict = {}
@@ -450,10 +453,17 @@ class MemoryBackend(Backend):
 
 
 class StoreBackend(Backend):
-    """A backend over a pyoxigraph store (``self.store``) and a cached view (``_load_view``): the
-    union graph through oxrdflib, ``why`` on the light view."""
+    """A backend over a pyoxigraph store (``self.store``) and a view (``_read_view``), each made
+    once when first needed: the union graph through oxrdflib, ``why`` on the light view."""
 
-    _graph = None
+    _store = _graph = _view = _nx = None
+
+    @property
+    def store(self):
+        raise NotImplementedError
+
+    def _read_view(self) -> dict:
+        raise NotImplementedError
 
     def graph(self) -> Graph:
         if self._graph is None:
@@ -461,7 +471,14 @@ class StoreBackend(Backend):
         return self._graph
 
     def _load_view(self) -> dict:
-        raise NotImplementedError
+        if self._view is None:
+            self._view = self._read_view()
+        return self._view
+
+    def nx(self) -> nx.MultiDiGraph:
+        if self._nx is None:
+            self._nx = view_to_networkx(self._load_view())
+        return self._nx
 
     def why_graph(self) -> LiteGraph:
         return LiteGraph(self._load_view())
@@ -472,13 +489,11 @@ class OxigraphBackend(StoreBackend):
 
     name = "oxigraph"
 
+    _meta = None
+
     def __init__(self, folder: Path, store=None):
         self.folder = folder
         self._store = store
-        self._graph = None
-        self._view = None
-        self._nx = None
-        self._meta = None
 
     @property
     def store(self):
@@ -491,15 +506,8 @@ class OxigraphBackend(StoreBackend):
                                  f"folder to rebuild it") from None
         return self._store
 
-    def _load_view(self) -> dict:
-        if self._view is None:
-            self._view = json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
-        return self._view
-
-    def nx(self) -> nx.MultiDiGraph:
-        if self._nx is None:
-            self._nx = view_to_networkx(self._load_view())
-        return self._nx
+    def _read_view(self) -> dict:
+        return json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
 
     def meta(self) -> dict:
         if self._meta is None:
@@ -538,18 +546,26 @@ def run_oxigraph(g: Graph, text: str, bindings: dict | None = None, where: str =
     text goes to Oxigraph with the parameters as substitutions (bound, never pasted).
     """
     from . import queries as q
-    prepared = q.prepare(text, where)
-    kind = prepared.algebra.name
-    if kind not in ("SelectQuery", "AskQuery"):
-        raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
-    if bindings:
-        text = substitute(text, bindings)
-        q.prepare(text, where)  # still a valid query
+    text, kind = substituted_query(text, bindings, where)
     try:
         res = g.query(text, initNs={k: str(v) for k, v in q.PREFIXES.items()})
     except (SyntaxError, RuntimeError) as exc:
         raise UsageError(f"{where}: Oxigraph cannot run this query: {exc}") from None
     return result_rows(g, res, kind)
+
+
+def substituted_query(text: str, bindings: dict | None, where: str) -> tuple[str, str]:
+    """(the query text with ``bindings`` substituted, "SelectQuery" or "AskQuery"), for an engine
+    that takes only text; rdflib parses it first, so a malformed query gives the same message
+    on every store, and any other form of query is refused."""
+    from . import queries as q
+    kind = q.prepare(text, where).algebra.name
+    if kind not in ("SelectQuery", "AskQuery"):
+        raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
+    if bindings:
+        text = substitute(text, bindings)
+        q.prepare(text, where)  # still a valid query
+    return text, kind
 
 
 _TOKEN = re.compile(r"""
