@@ -67,7 +67,8 @@ def accept(data_dir: Path, frm: str, to: str, rel_name: str | None, note: str, b
     raise DriversError (exit 2). The suggestion's score, when one is saved in ``store``, is kept.
     """
     from . import inferred
-    from .loader import data_files, load, load_text
+    from .editions import check_with
+    from .loader import load
     from .suggest import TARGET_TYPES
 
     if not note or not note.strip():
@@ -103,17 +104,13 @@ def accept(data_dir: Path, frm: str, to: str, rel_name: str | None, note: str, b
                  match.score if match else None)
     new = (old if old.endswith("\n") else old + "\n") + entry_text(a, match.method if match else None)
     # the whole data set must load with the new link, and the link must land where we put it
-    texts = {}
-    for f in data_files(data_dir):
-        texts[rel(f)] = f.read_text(encoding="utf-8")
-    texts[rel(path)] = new
     try:
-        after = load_text(texts)
+        after = check_with(data_dir, {path: new})
     except DataError as exc:
         raise DataError([Problem(f"the link was not written: with it the data would not load ({exc.problems[0]})",
                                  file=rel(path), hint="keep 'links:' the last section of the file")]) from None
-    if not any(lk.rel == rel_name and lk.to == to and lk.source == after_source(after, rel(path))
-               for lk in after.records[frm].links):
+    sid = after_source(after, rel(path))
+    if not any(lk.rel == rel_name and lk.to == to and lk.source == sid for lk in after.records[frm].links):
         raise DataError([Problem("the link was not written: the file's last section is not 'links:'",
                                  file=rel(path), hint="move 'links:' to the end of the file")])
     files = {path: new}

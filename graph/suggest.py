@@ -28,15 +28,13 @@ import networkx as nx
 
 from .errors import UsageError
 from .model import Data
+from .why import UP_RELS, norm
 
 #: candidate types and the relation an accepted suggestion of that type would state
 TARGET_TYPES = {"Driver": "drivenBy", "UNCRCArticle": "upholdsRight", "WellbeingIndicator": "contributesTo",
                 "PromiseFoundation": "alignsWith"}
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
-#: relations that mean "is driven by" (as graph.why follows them)
-UP_RELS = ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight", "contributesTo",
-           "alignsWith", "fundedBy")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
 METHOD = "bm25+thesaurus+neighbours"
 
@@ -59,7 +57,6 @@ DEFAULT = Params()
 
 # -- text ----------------------------------------------------------------------------------------
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-"})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her here
@@ -85,7 +82,7 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[tuple[str, str]]:
     """(stem, surface word) for every word of ``text``, stop words included (phrases need them)."""
-    return [(stem(t), t) for t in _TOKEN.findall(text.translate(_FOLD).casefold())]
+    return [(stem(t), t) for t in _TOKEN.findall(norm(text))]
 
 
 @dataclass
@@ -210,6 +207,7 @@ class Index:
     item_df: Counter
     G: nx.MultiDiGraph | None = None
     concept_weight: float = DEFAULT.concept_weight
+    _vectors: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, data: Data, G: nx.MultiDiGraph | None = None, thesaurus: Thesaurus | None = None,
@@ -261,6 +259,14 @@ class Index:
     def query_bag(self, text: str) -> Bag:
         return item_bag(text, None, None, self.thesaurus, self.concept_weight)
 
+    def item_vector(self, it: Item) -> dict[str, float]:
+        """The TF-IDF vector of one of this index's records (a pool's items share its bags), computed
+        once: every query of an evaluation or of ``unlinked_actions`` compares against the same records."""
+        vec = self._vectors.get(it.id)
+        if vec is None:
+            vec = self._vectors[it.id] = _tfidf(it.bag, self.item_df, len(self.items))
+        return vec
+
 
 def item_bag(title: str, text: str | None, description: str | None, thes: Thesaurus | None,
              concept_weight: float = DEFAULT.concept_weight) -> Bag:
@@ -276,32 +282,31 @@ def bm25(idx: Index, q: Bag, t: Target, p: Params) -> tuple[float, list[tuple[fl
     """BM25 of target ``t`` for query ``q``, and each matched term's share (for evidence)."""
     n = len(idx.targets)
     parts = []
-    norm = p.k1 * (1 - p.b + p.b * t.bag.length / (idx.avg_len or 1.0))
+    len_norm = p.k1 * (1 - p.b + p.b * t.bag.length / (idx.avg_len or 1.0))
     for term in q.tf:
         f = t.bag.tf.get(term)
         if not f:
             continue
         df = idx.df[term]
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        parts.append((idf * f * (p.k1 + 1) / (f + norm), term))
+        parts.append((idf * f * (p.k1 + 1) / (f + len_norm), term))
     return sum(s for s, _ in parts), sorted(parts, key=lambda x: (-x[0], x[1]))
 
 
 def _tfidf(bag: Bag, df: Counter, n: int) -> dict[str, float]:
     vec = {t: (1 + math.log(f)) * math.log(1 + n / (1 + df.get(t, 0))) for t, f in bag.tf.items() if f > 0}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {t: v / norm for t, v in vec.items()}
+    length = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {t: v / length for t, v in vec.items()}
 
 
 def neighbours(idx: Index, q: Bag, pool: dict[str, Item], k: int) -> list[tuple[float, Item]]:
     """The ``k`` linked records most similar to the query (TF-IDF cosine > 0), best first."""
-    n = len(idx.items)
-    qv = _tfidf(q, idx.item_df, n)
+    qv = _tfidf(q, idx.item_df, len(idx.items))
     scored = []
     for it in pool.values():
         if not it.links:
             continue
-        iv = _tfidf(it.bag, idx.item_df, n)
+        iv = idx.item_vector(it)
         sim = sum(v * iv[t] for t, v in qv.items() if t in iv)
         if sim > 0:
             scored.append((sim, it))

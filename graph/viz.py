@@ -328,11 +328,12 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     if wanted is not None:
         keep = {n for n in keep if G.nodes[n]["type"] in wanted}
     if partnership:
-        pships = {w.partnership_of(G, n) for n in G.nodes} - {None}
+        of = {n: w.partnership_of(G, n) for n in G.nodes}
+        pships = set(of.values()) - {None}
         if partnership not in pships:
             have = ", ".join(sorted(pships)) or "none"
             raise UsageError(f"unknown partnership {partnership!r}; the data has: {have}")
-        keep = {n for n in keep if w.partnership_of(G, n) in (None, partnership)}
+        keep = {n for n in keep if of[n] in (None, partnership)}
     H = G.subgraph(keep)
     if focus is not None:
         if focus not in G:
