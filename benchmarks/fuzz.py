@@ -187,13 +187,9 @@ def run(cases: int = 10_000, seed: int = 1, save: Path | None = None, quiet: boo
     rng = random.Random(seed)
     seeds = [p.read_bytes() for p in SEED_DATA if p.exists()]
     others = {p.name: p.read_text(encoding="utf-8") for p in TINY.glob("*.yaml")}
-    try:
-        from graph import ingest  # noqa: F401  (issue 5: present once `drivers ingest` exists)
-        texts = [p.read_bytes()[:20_000] for p in sorted((ROOT / "data" / "seeds").glob("*.txt"))[:2]]
-        texts += [p.read_bytes() for p in sorted((ROOT / "tests" / "fixtures").glob("editions/*.*"))
-                  if p.suffix in (".txt", ".md")]
-    except ImportError:
-        texts = []
+    texts = [p.read_bytes()[:20_000] for p in sorted((ROOT / "data" / "seeds").glob("*.txt"))[:2]]
+    texts += [p.read_bytes() for p in sorted((ROOT / "tests" / "fixtures").glob("editions/*.*"))
+              if p.suffix in (".txt", ".md")]
     counts: Counter = Counter()
     failures: list[dict] = []
     start = time.perf_counter()

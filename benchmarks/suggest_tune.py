@@ -51,7 +51,7 @@ def main() -> None:
         print(f"  MRR {mrr:.3f}  R@10 {r10:.3f}  P@5 {p5:.3f}  concept_weight={p.concept_weight} "
               f"title_weight={p.title_weight} b={p.b} saturation={p.saturation} graph_weight={p.graph_weight} "
               f"neighbours={p.neighbours}")
-    d = next(r for r in results if r[3] == s.DEFAULT) if any(r[3] == s.DEFAULT for r in results) else None
+    d = next((r for r in results if r[3] == s.DEFAULT), None)
     if d:
         print(f"the default (graph/suggest.py Params): MRR {d[0]:.3f}  R@10 {d[1]:.3f}  P@5 {d[2]:.3f}")
 

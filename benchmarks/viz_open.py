@@ -156,7 +156,6 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         a, b = results.values()
         print(f"ratio (synthetic / bundled open time): {b / a:.2f}")
         if args.screenshot:
-            driver.get(pages["bundled"][0].as_uri())
             open_ms(driver, pages["bundled"][0])
             driver.execute_script("window.driversGraph.find('nl-neglect-ap-a1') || window.driversGraph.clear();"
                                   "document.getElementById('search').value = 'nl-neglect-ap-a1';")

@@ -8,13 +8,13 @@ only articles 1-42 count, the substantive rights (43-54 are about monitoring and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from .catalog import Catalog
+from .document import md_escape
 from .errors import UsageError
 from .namespace import DG
 from .nxview import node_type
@@ -128,13 +128,14 @@ def matrix(cov: Coverage) -> tuple[list[str], list[dict]]:
 
 def gaps_text(cov: Coverage, markdown: bool = False) -> str:
     head = f"Gaps: {cov.scope} that no row covers"
-    if not cov.gaps:
+    gaps = cov.gaps
+    if not gaps:
         return f"{head}: none\n"
     bullet = "- " if markdown else "  "
-    lines = [f"{'**' if markdown else ''}{head}{'**' if markdown else ''} ({len(cov.gaps)}):"]
+    lines = [f"{'**' if markdown else ''}{head}{'**' if markdown else ''} ({len(gaps)}):"]
     if markdown:
         lines.append("")
-    lines += [f"{bullet}{_md(i.title) if markdown else i.title} [{i.id}]" for i in cov.gaps]
+    lines += [f"{bullet}{_md(i.title) if markdown else i.title} [{i.id}]" for i in gaps]
     return "\n".join(lines) + "\n"
 
 
@@ -146,10 +147,7 @@ def as_markdown(cov: Coverage) -> str:
     return "\n".join(lines) + "\n\n" + gaps_text(cov, markdown=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-
-
 def _md(text: str) -> str:
     """One line of Markdown-safe text: line breaks joined (a title cannot start a new block), and
     the characters that make links, images, HTML, emphasis, code or table cells escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return md_escape(" ".join(str(text).split()))

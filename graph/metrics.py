@@ -12,9 +12,10 @@ from collections import Counter
 
 import networkx as nx
 
+from .why import UP_RELS
+
 #: relations that mean "is driven by": a link of these into a driver cites it
-DRIVEN_BY = ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight", "contributesTo",
-             "alignsWith", "fundedBy")
+DRIVEN_BY = UP_RELS
 
 
 def simple_view(G: nx.Graph) -> nx.Graph:

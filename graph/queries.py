@@ -159,10 +159,21 @@ def prepare(text: str, where: str = "query") -> Query:
 def run(g: Graph, text: str | Query, bindings: dict[str, Literal] | None = None, where: str = "query") -> Result:
     """Run a SELECT or ASK query (text, or from :func:`prepare`) on ``g``; anything else is a UsageError."""
     q = text if isinstance(text, Query) else prepare(text, where)
+    kind = select_or_ask(q, where)
+    res = g.query(q, initBindings={Variable(k): v for k, v in (bindings or {}).items()})
+    return as_result(g, res, kind)
+
+
+def select_or_ask(q: Query, where: str = "query") -> str:
+    """``"SelectQuery"`` or ``"AskQuery"``, the kind of a prepared query; any other kind is a UsageError."""
     kind = q.algebra.name
     if kind not in ("SelectQuery", "AskQuery"):
         raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
-    res = g.query(q, initBindings={Variable(k): v for k, v in (bindings or {}).items()})
+    return kind
+
+
+def as_result(g: Graph, res, kind: str) -> Result:
+    """An rdflib query result as a :class:`Result`, each IRI shown as its ``dcterms:identifier`` in ``g``."""
     if kind == "AskQuery":
         return Result(["ask"], [{"ask": bool(res.askAnswer)}])
     cols = [str(v) for v in res.vars]
