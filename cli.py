@@ -402,10 +402,11 @@ def coverage(obj: Ctx, plan: str | None, framework: str, fmt: str) -> None:
     """
     from graph import coverage as cv
     cov = cv.coverage(obj.backend().graph(), framework, plan)
-    cols, rows = cv.matrix(cov)
     if fmt == "md":
         click.echo(cv.as_markdown(cov), nl=False)
-    elif fmt == "csv":
+        return
+    cols, rows = cv.matrix(cov)
+    if fmt == "csv":
         emit(rows, "csv", cols)
     else:
         click.echo(table(rows, cols, width=50) + "\n")

@@ -551,7 +551,7 @@ def run_oxigraph(g: Graph, text: str, bindings: dict | None = None, where: str =
         res = g.query(text, initNs={k: str(v) for k, v in q.PREFIXES.items()})
     except (SyntaxError, RuntimeError) as exc:
         raise UsageError(f"{where}: Oxigraph cannot run this query: {exc}") from None
-    return result_rows(g, res, kind)
+    return q.as_result(g, res, kind)
 
 
 def substituted_query(text: str, bindings: dict | None, where: str) -> tuple[str, str]:
@@ -559,9 +559,7 @@ def substituted_query(text: str, bindings: dict | None, where: str) -> tuple[str
     that takes only text; rdflib parses it first, so a malformed query gives the same message
     on every store, and any other form of query is refused."""
     from . import queries as q
-    kind = q.prepare(text, where).algebra.name
-    if kind not in ("SelectQuery", "AskQuery"):
-        raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
+    kind = q.select_or_ask(q.prepare(text, where), where)
     if bindings:
         text = substitute(text, bindings)
         q.prepare(text, where)  # still a valid query
@@ -615,18 +613,6 @@ def substitute(text: str, bindings: dict) -> str:
             return f"({value})" if mode in ("ORDER", "GROUP") and depth == 0 else value
         return tok
     return _TOKEN.sub(repl, text)
-
-
-def result_rows(g: Graph, res, kind: str) -> Result:
-    from . import queries as q
-    if kind == "AskQuery":
-        return q.Result(["ask"], [{"ask": bool(res.askAnswer)}])
-    cols = [str(v) for v in res.vars]
-    ids: dict = {}
-    rows = []
-    for row in res:
-        rows.append({c: q._plain(g, row[i], ids) for i, c in enumerate(cols)})
-    return q.Result(cols, rows)
 
 
 def backend(data_dir: Path, base: str, store: str, get_built) -> Backend:
