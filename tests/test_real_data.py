@@ -67,16 +67,28 @@ def test_actions_from_every_action_seed(real_built):
     G = real_built.nx
     # every action sits in a plan, or (improvement-programme commitments) in a programme
     assert all(any(d["rel"] == "partOf" for _, _, d in G.out_edges(r["id"], data=True)) for r in rows)
-    assert sum(1 for r in rows if r["plan"]) > 0.8 * len(rows)  # 328 actions, 285 in a plan when measured
+    # the ones not in a plan are exactly the improvement-programme commitments: part of a programme
+    for r in (r for r in rows if not r["plan"]):
+        parents = [v for _, v, d in G.out_edges(r["id"], data=True) if d["rel"] == "partOf"]
+        assert [(G.nodes[v]["type"], G.nodes[v]["kind"]) for v in parents] == [("Driver", "programme")], r["id"]
     assert all(r["partnership"] in ("north-lanarkshire", "south-lanarkshire") for r in rows)
+
+
+KNOWN_JOINED_FIELDS = [
+    ("nl-mhwr-ap-a1", "text"), ("nl-mhwr-ap-a5", "text"), ("nl-neglect-ap-a4", "text"),
+    ("nl-prevention-ap-a1", "expected_outcomes"), ("nl-prevention-ap-a2", "progress"),
+    ("nl-prevention-ap-a4", "expected_outcomes"), ("nl-drivers-2023 1.5", "summary_title"),
+    ("nl-drivers-2023 1.13", "summary_title"), ("nl-drivers-2023 2.4", "summary"), ("nl-drivers-2023 2.8", "summary"),
+]
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts (../shared/seeds) are not beside the project")
 def test_every_verbatim_field_is_in_its_seed(real_built):
     rep = check(real_built.data, SEEDS)
     assert rep.checked > 1000
-    # the few misses are rows the transcribers joined across page breaks or bullet lists
-    assert rep.share >= 0.99, [(m.id, m.field, m.value[:80]) for m in rep.misses[:10]]
+    # the only misses are these fields, which the transcribers joined across page breaks, bullet
+    # lists or the two-column Summary table (`drivers fidelity` lists them); any other miss fails
+    assert sorted((m.id, m.field) for m in rep.misses) == sorted(KNOWN_JOINED_FIELDS)
 
 
 @pytest.mark.parametrize("phrase, action_seed", [
