@@ -27,9 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.errors import DriversError  # noqa: E402
-from graph.io import read_yaml  # noqa: E402
-from graph.loader import load_text  # noqa: E402
+from graph.core.errors import DriversError  # noqa: E402
+from graph.core.io import read_yaml  # noqa: E402
+from graph.core.loader import load_text  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "tiny"
 SEED_DATA = [TINY / "drivers.yaml", TINY / "plan.yaml", TINY / "frameworks.yaml",
@@ -135,9 +135,9 @@ def check_loader(raw: bytes, workdir: Path, others: dict[str, str]) -> str:
         data = load_text({**others, "f.yaml": raw.decode("utf-8")})
     except DriversError:
         return "loader: DataError"
-    from graph.nxview import to_networkx
-    from graph.rdf import build
-    from graph.validate import union
+    from graph.core.view import to_networkx
+    from graph.core.rdf import build
+    from graph.core.validate import union
 
     to_networkx(union(build(data)))  # what loads must also build
     return "loader: loaded"
@@ -171,7 +171,7 @@ def ingest_input(rng: random.Random, texts: list[bytes]) -> tuple[str, bytes]:
 
 
 def check_ingest(name: str, raw: bytes, workdir: Path) -> str:
-    from graph import ingest
+    from graph.refresh import ingest
 
     path = workdir / f"doc{name}"
     path.write_bytes(raw)

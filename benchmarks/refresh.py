@@ -19,12 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.diff import diff_editions  # noqa: E402
-from graph.document import render_docx, render_markdown  # noqa: E402
-from graph.ingest import _ratio, build_edition, compare, parse_document  # noqa: E402
-from graph.loader import load  # noqa: E402
-from graph.review import review  # noqa: E402
-from graph.spreadsheet import rows_of, to_xlsx  # noqa: E402
+from graph.refresh.diff import diff_editions  # noqa: E402
+from graph.publish.document import render_docx, render_markdown  # noqa: E402
+from graph.refresh.ingest import build_edition, compare, parse_document  # noqa: E402
+from graph.refresh.ingest.text import _ratio  # noqa: E402
+from graph.core.loader import load  # noqa: E402
+from graph.refresh.review import review  # noqa: E402
+from graph.publish.spreadsheet import rows_of, to_xlsx  # noqa: E402
 
 SEED = ROOT / "data" / "seeds" / "001_846164effe67b3c7.txt"
 

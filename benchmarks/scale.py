@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph import synth  # noqa: E402
+from graph.core import synth  # noqa: E402
 
 
 def drivers_cmd() -> list[str]:
@@ -57,10 +57,10 @@ def run(cmd: list[str], env: dict) -> tuple[float, float, str]:
 
 
 BUILD = {
-    "rdflib": "from pathlib import Path; import sys; from graph.pipeline import build_graph; "
+    "rdflib": "from pathlib import Path; import sys; from graph.core.pipeline import build_graph; "
               "build_graph(Path(sys.argv[1]), check=False)",
-    "oxigraph": "from pathlib import Path; import sys; from graph.store import ensure_cache; "
-                "from graph.namespace import DEFAULT_BASE; ensure_cache(Path(sys.argv[1]), DEFAULT_BASE)",
+    "oxigraph": "from pathlib import Path; import sys; from graph.store.local import ensure_cache; "
+                "from graph.core.namespace import DEFAULT_BASE; ensure_cache(Path(sys.argv[1]), DEFAULT_BASE)",
 }
 
 

@@ -4,7 +4,7 @@ The tuning split is North Lanarkshire's seeds 000 and 003 (each held back in tur
 other; the test documents are left out entirely). The figures the README reports come from
 `drivers suggest --evaluate`, on the held-out split, with the parameters chosen here;
 `drivers suggest --evaluate --split cv` instead chooses the graph weight and thesaurus on/off
-inside each leave-one-document-out fold (graph.suggest.cross_validate).
+inside each leave-one-document-out fold (graph.answers.suggest.cross_validate).
 
     python benchmarks/suggest_tune.py            # ~3 minutes
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph import suggest as s  # noqa: E402
-from graph.pipeline import build_graph  # noqa: E402
+from graph.answers import suggest as s  # noqa: E402
+from graph.core.pipeline import build_graph  # noqa: E402
 
 GRID = {
     "concept_weight": [0.25, 0.5, 1.0],
@@ -53,7 +53,7 @@ def main() -> None:
               f"neighbours={p.neighbours}")
     d = next((r for r in results if r[3] == s.DEFAULT), None)
     if d:
-        print(f"the default (graph/suggest.py Params): MRR {d[0]:.3f}  R@10 {d[1]:.3f}  P@5 {d[2]:.3f}")
+        print(f"the default (graph/answers/suggest.py Params): MRR {d[0]:.3f}  R@10 {d[1]:.3f}  P@5 {d[2]:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """How long the browser view takes to open: navigation start until the page is drawn and usable.
 
 Renders the bundled graph and a synthetic 2,000-node graph (same node and edge attributes as
-``graph.nxview``) with ``graph.viz``, opens each in headless Chromium from a file:// URL with
+``graph.core.view``) with ``graph.web.page``, opens each in headless Chromium from a file:// URL with
 the network off, and reads ``window.__readyAt`` (``performance.now()`` when the page sets
 ``window.__ready`` after vis-network's first draw, i.e. milliseconds since navigation start).
 
@@ -26,9 +26,9 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph import viz  # noqa: E402
-from graph.paths import BUNDLED_DATA  # noqa: E402
-from graph.pipeline import build_graph  # noqa: E402
+from graph.web import page as viz  # noqa: E402
+from graph.core.paths import BUNDLED_DATA  # noqa: E402
+from graph.core.pipeline import build_graph  # noqa: E402
 from tests.chromium import CHROMEDRIVER, CHROMIUM, launch  # noqa: E402
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.pipeline import build_graph
+from graph.core.pipeline import build_graph
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

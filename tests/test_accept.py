@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import accept as ac
-from graph import inferred
-from graph.errors import DataError
-from graph.loader import load, load_text
-from graph.pipeline import build_graph
+from graph.answers import accept as ac
+from graph.answers import inferred
+from graph.core.errors import DataError
+from graph.core.loader import load, load_text
+from graph.core.pipeline import build_graph
 
 from .conftest import TINY, snapshot
 

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import io
-from graph.errors import DriversError
-from graph.lock import LockBusy, lock_path, write_lock
+from graph.core import io
+from graph.core.errors import DriversError
+from graph.core.lock import LockBusy, lock_path, write_lock
 
 from .conftest import TINY, snapshot
 
@@ -88,14 +88,15 @@ def test_failure_part_way_through_the_renames_is_rolled_back(built_once, monkeyp
 
 
 def test_exception_while_rendering_writes_nothing(built_once, monkeypatch):
-    from graph import exports, pipeline
+    from graph.publish import exports
+    from graph.core import pipeline
 
     data, out = built_once
     before = snapshot(out)
     monkeypatch.setattr(exports, "graphml", lambda G: (_ for _ in ()).throw(RuntimeError("boom")))
     b = pipeline.build_graph(data)
     with pytest.raises(RuntimeError):
-        pipeline.write_exports(b, out)
+        exports.write_exports(b, out)
     assert snapshot(out) == before
 
 

@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli import main
-from graph.io import MAX_FILE_BYTES
+from graph.core.io import MAX_FILE_BYTES
 
 from .conftest import TINY, snapshot
 

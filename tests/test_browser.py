@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph import viz
+from graph.web import page as viz
 
 from .chromium import CHROMEDRIVER, CHROMIUM, launch
 

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.coverage import as_markdown, coverage, matrix
-from graph.errors import NotFound, UsageError
-from graph.pipeline import build_graph
+from graph.answers.coverage import as_markdown, coverage, matrix
+from graph.core.errors import NotFound, UsageError
+from graph.core.pipeline import build_graph
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 

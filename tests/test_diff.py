@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.diff import diff_editions, diff_markdown, diff_rows, is_empty
-from graph.loader import load_text
+from graph.refresh.diff import diff_editions, diff_markdown, diff_rows, is_empty
+from graph.core.loader import load_text
 
 from .conftest import DATA, edition_text as edition
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.document import md_escape, render_docx, render_html, render_markdown
-from graph.loader import load, load_text
+from graph.publish.document import md_escape, render_docx, render_html, render_markdown
+from graph.core.loader import load, load_text
 
 from .conftest import DATA
 

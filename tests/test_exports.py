@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.exports import safe_cell, to_csv
-from graph.pipeline import write_exports
+from graph.publish.exports import safe_cell, to_csv
+from graph.publish.exports import write_exports
 
 from .conftest import ROOT
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.diff import diff_editions, is_empty
-from graph.ingest import build_edition, compare, number_entries, parse_document
-from graph.loader import load
+from graph.refresh.diff import diff_editions, is_empty
+from graph.refresh.ingest import build_edition, compare, number_entries, parse_document
+from graph.core.loader import load
 
 from .conftest import DATA, SEEDS, snapshot
 

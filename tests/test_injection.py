@@ -23,7 +23,7 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from cli import main
-from graph.exports import FORMULA_START
+from graph.publish.exports import FORMULA_START
 
 from .conftest import TINY
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import DataError
-from graph.loader import load, load_text
+from graph.core.errors import DataError
+from graph.core.loader import load, load_text
 
 from .conftest import TINY
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.metrics import centrality, most_cited, orphans, summary, type_counts
+from graph.answers.metrics import centrality, most_cited, orphans, summary, type_counts
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.nxview import to_networkx
+from graph.core.view import to_networkx
 
 
 def test_empty_graph():

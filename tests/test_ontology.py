@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 from rdflib.namespace import DCTERMS
 
-from graph.namespace import DG, ONTOLOGY_IRI
-from graph.rdf import build
-from graph.loader import load
-from graph.validate import load_ontology, validate
+from graph.core.namespace import DG, ONTOLOGY_IRI
+from graph.core.rdf import build
+from graph.core.loader import load
+from graph.core.validate import load_ontology, validate
 
 from .conftest import TINY
 

@@ -8,12 +8,12 @@ from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS
 
-from graph.catalog import Catalog
-from graph.errors import DataError
-from graph.loader import load_text
-from graph.namespace import DG
-from graph.rdf import build
-from graph.validate import union
+from graph.answers.catalog import Catalog
+from graph.core.errors import DataError
+from graph.core.loader import load_text
+from graph.core.namespace import DG
+from graph.core.rdf import build
+from graph.core.validate import union
 
 # YAML cannot carry every code point (it normalises line breaks and refuses some controls), so the
 # strategy draws printable text plus tabs and newlines, which real documents contain.

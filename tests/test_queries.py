@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from rdflib import Literal
 
 from cli import main
-from graph import queries as Q
-from graph.errors import UsageError
-from graph.paths import QUERIES
-from graph.pipeline import build_graph
+from graph.answers import queries as Q
+from graph.core.errors import UsageError
+from graph.core.paths import QUERIES
+from graph.core.pipeline import build_graph
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
 NAMED = Q.load_named()

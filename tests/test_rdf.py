@@ -9,10 +9,10 @@ import sys
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from graph.exports import nquads
-from graph.loader import load
-from graph.namespace import DG
-from graph.rdf import build
+from graph.publish.exports import nquads
+from graph.core.loader import load
+from graph.core.namespace import DG
+from graph.core.rdf import build
 
 from .conftest import ROOT, TINY
 
@@ -73,7 +73,7 @@ def test_base_iri_is_configurable():
 
 
 def test_output_is_the_same_whatever_the_hash_seed():
-    code = ("import sys; from pathlib import Path; from graph.pipeline import build_graph, exports;"
+    code = ("import sys; from pathlib import Path; from graph.core.pipeline import build_graph; from graph.publish import exports;"
             "b = build_graph(Path(sys.argv[1]), check=False);"
             "sys.stdout.write(exports.turtle(b.union) + exports.jsonld(b.union) + exports.graphml(b.nx))")
     outs = set()

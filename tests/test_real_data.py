@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import why as w
-from graph.catalog import Catalog
-from graph.fidelity import check
+from graph.answers import why as w
+from graph.answers.catalog import Catalog
+from graph.answers.fidelity import check
 
 from .conftest import DATA, SEEDS
 

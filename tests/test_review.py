@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import review as rv
-from graph.errors import UsageError
-from graph.loader import load, load_text
+from graph.refresh import review as rv
+from graph.core.errors import UsageError
+from graph.core.loader import load, load_text
 
 from .conftest import DATA, edition_text as edition, snapshot
 

@@ -1,4 +1,4 @@
-"""The shared server (graph/remote.py) against a real `oxigraph serve` on 127.0.0.1.
+"""The shared server (graph/store/remote.py) against a real `oxigraph serve` on 127.0.0.1.
 
 The `oxigraph` binary comes with the `oxigraph` package (the dev extra). Without it these tests
 skip, unless DRIVERS_REQUIRE_SERVER=1 (set by .ci/run), where they fail instead.
@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import queries as Q
+from graph.answers import queries as Q
 
 from .conftest import DATA, TINY
 
@@ -128,7 +128,7 @@ def test_a_parameter_with_sparql_syntax_stays_a_string_on_the_server(pushed):
 
 
 def test_named_graphs_per_source_and_stale_ones_removed(server):
-    from graph import remote
+    from graph.store import remote
     assert cli("push", "--endpoint", server).exit_code == 0
     base = "https://w3id.org/drivers-graph/id/graph/"
     before = remote.named_graphs(server)

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.loader import load
-from graph.spreadsheet import guard, unguard
+from graph.core.loader import load
+from graph.publish.spreadsheet import guard, unguard
 
 from .conftest import snapshot
 

@@ -15,14 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import coverage as cv
-from graph import queries as Q
-from graph import store as S
-from graph import why as w
-from graph.catalog import LIST_TYPES
-from graph.errors import UsageError
-from graph.namespace import DEFAULT_BASE
-from graph.pipeline import build_graph
+from graph.answers import coverage as cv
+from graph.answers import queries as Q
+from graph.store import local as S
+from graph.answers import why as w
+from graph.answers.catalog import LIST_TYPES
+from graph.core.errors import UsageError
+from graph.core.namespace import DEFAULT_BASE
+from graph.core.pipeline import build_graph
+from graph.core.view import view_json
 
 from .conftest import DATA
 from .test_queries import EXPECTED, SMALL
@@ -234,7 +235,7 @@ def test_why_does_not_import_networkx_or_rdflib_with_a_warm_cache(tiny_copy: Pat
 @pytest.mark.parametrize("which", ["small", "real", "synthetic"])
 def test_view_read_from_oxigraph_equals_the_networkx_view(which, real_built, small_built, tmp_path: Path):
     """The cache's view is read from Oxigraph, not built with rdflib + NetworkX: it must be identical."""
-    from graph import synth
+    from graph.core import synth
     if which == "synthetic":  # several partnerships' editions number the same national drivers
         data_dir = tmp_path / "synth"
         synth.write(data_dir, synth.generate(3, editions=2, actions=20))
@@ -242,4 +243,4 @@ def test_view_read_from_oxigraph_equals_the_networkx_view(which, real_built, sma
     else:
         data_dir, built = (SMALL, small_built) if which == "small" else (DATA, real_built)
     be = oxigraph_backend(data_dir)  # built from the YAML by the fast route
-    assert be._load_view() == json.loads(json.dumps(S.view_json(built.nx)))
+    assert be._load_view() == json.loads(json.dumps(view_json(built.nx)))

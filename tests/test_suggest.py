@@ -1,4 +1,4 @@
-"""Link suggestions (graph/suggest.py, graph/inferred.py) on a hand-made data set with answers worked
+"""Link suggestions (graph/answers/suggest.py, graph/answers/inferred.py) on a hand-made data set with answers worked
 out by hand, plus the CLI: suggest, --evaluate, --save, why/viz --suggested."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import inferred
-from graph import suggest as sg
-from graph.errors import DataError, UsageError
-from graph.loader import load_text
-from graph.nxview import to_networkx
-from graph.rdf import build
-from graph.validate import union
+from graph.answers import inferred
+from graph.answers import suggest as sg
+from graph.core.errors import DataError, UsageError
+from graph.core.loader import load_text
+from graph.core.view import to_networkx
+from graph.core.rdf import build
+from graph.core.validate import union
 
 from .test_browser import browser  # noqa: F401 - the headless Chromium fixture
 
@@ -399,7 +399,7 @@ def test_overlay_marks_inferred_edges_on_a_copy_and_skips_stated_or_unknown(smal
 
 
 def test_why_marks_inferred_steps_and_prefers_stated_chains(small):
-    from graph import why as w
+    from graph.answers import why as w
     _, G, _ = small
     H, _ = inferred.overlay(G, [inferred.InferredLink("a-unlinked", "drivenBy", "poverty-act", 0.4, "m"),
                                 inferred.InferredLink("a-camhs", "partOf", "plan-b", 0.3, "m")])
@@ -494,7 +494,7 @@ def test_unlinked_findings_for_review(small):
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists() or not Path("/usr/bin/chromedriver").exists(),
                     reason="needs chromium and chromium-driver")
 def test_the_page_draws_inferred_links_dashed_and_says_so_in_the_panel(small, tmp_path: Path, request):
-    from graph import viz
+    from graph.web import page as viz
 
     from .test_browser import open_page
     driver = request.getfixturevalue("browser")
@@ -515,8 +515,8 @@ def test_the_page_draws_inferred_links_dashed_and_says_so_in_the_panel(small, tm
 
 
 def test_review_lists_unlinked_actions_of_the_editions_partnership(small):
-    from graph.model import Edition
-    from graph.review import Context, check_unlinked_actions
+    from graph.core.model import Edition
+    from graph.refresh.review import Context, check_unlinked_actions
 
     data, _, _ = small
     north = check_unlinked_actions(Context(data, Edition("ed", 2023, "Drivers", "north", "src-d"), 2023))

@@ -1,4 +1,4 @@
-"""`drivers synth` (graph/synth.py): deterministic, loads and validates, links like the real data."""
+"""`drivers synth` (graph/core/synth.py): deterministic, loads and validates, links like the real data."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import synth
-from graph import why as w
-from graph.pipeline import build_graph
+from graph.core import synth
+from graph.answers import why as w
+from graph.core.pipeline import build_graph
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""graph.viz without a browser: the page is self-contained, data is escaped, counts and layout hold."""
+"""graph.web.page without a browser: the page is self-contained, data is escaped, counts and layout hold."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import viz
-from graph import why as w
-from graph.errors import NotFound, UsageError
-from graph.exports import all_exports
+from graph.web import page as viz
+from graph.answers import why as w
+from graph.core.errors import NotFound, UsageError
+from graph.publish.exports import all_exports
 
 from .conftest import TINY
 
@@ -64,8 +64,9 @@ def test_hostile_text_never_appears_raw_in_the_page():
 
 
 def test_the_page_script_builds_the_panel_without_innerhtml():
-    assert "innerHTML" not in viz.APP_JS and "insertAdjacentHTML" not in viz.APP_JS
-    assert "document.write" not in viz.APP_JS and "eval(" not in viz.APP_JS
+    app = viz.asset("static/app.js")
+    assert "innerHTML" not in app and "insertAdjacentHTML" not in app
+    assert "document.write" not in app and "eval(" not in app
 
 
 # -- self-contained ----------------------------------------------------------------------------------
@@ -180,7 +181,7 @@ def test_layout_is_whole_pixels_without_overlaps():
     ids = sorted(pos)
     for i, u in enumerate(ids):
         for v in ids[:i]:
-            assert math.dist(pos[u], pos[v]) >= viz._radius(deg[u]) + viz._radius(deg[v]) - 1, (u, v)
+            assert math.dist(pos[u], pos[v]) >= viz.radius(deg[u]) + viz.radius(deg[v]) - 1, (u, v)
 
 
 def test_layout_of_empty_and_single_node_graphs():

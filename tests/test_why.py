@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import why as w
-from graph.errors import NotFound
+from graph.answers import why as w
+from graph.core.errors import NotFound
 
 from .conftest import TINY
 

@@ -1,0 +1,283 @@
+"""Read the built graph: list records of a type, show one record with its links.
+
+Works on any rdflib ``Graph`` (the union of the named graphs). Parameters are bound into the
+SPARQL with ``initBindings``, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from ..core.errors import NotFound, UsageError
+from ..core.namespace import DG
+from ..core.view import local, node_type
+
+PREFIXES = """PREFIX dg: <https://w3id.org/drivers-graph/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+#: ``drivers list TYPE`` -> ontology class
+LIST_TYPES = {
+    "drivers": DG.Driver, "plans": DG.Plan, "actions": DG.Action, "groups": DG.Group,
+    "programmes": DG.Programme, "legislation": DG.Legislation, "articles": DG.UNCRCArticle,
+    "clusters": DG.UNCRCCluster, "themes": DG.Theme, "outcomes": DG.Outcome, "indicators": DG.Indicator,
+    "partnerships": DG.Partnership, "wellbeing": DG.WellbeingIndicator, "promise": DG.PromiseFoundation,
+    "promise-priorities": DG.PromisePriority, "national-outcomes": DG.NationalOutcome,
+    "quality-indicators": DG.QualityIndicator, "sources": DG.SourceDocument, "editions": DG.Edition,
+}
+
+_LIST_Q = PREFIXES + """
+SELECT ?n ?id ?title WHERE { ?n a ?cls ; dcterms:identifier ?id ; dcterms:title ?title . }
+"""
+
+_ENTRIES_Q = PREFIXES + """
+SELECT ?d ?number ?cat ?order WHERE {
+  ?ed a dg:Edition ; dg:editionYear ?year .
+  ?e dg:edition ?ed ; dg:describes ?d ; dg:number ?number ; dg:category ?cat ; dg:order ?order .
+  OPTIONAL { ?ed dg:partnership/dcterms:identifier ?p }
+  FILTER (!BOUND(?pship) || ?p = ?pship)
+}
+"""
+
+
+class Catalog:
+    """Lists and shows records of one built graph."""
+
+    def __init__(self, g: Graph):
+        self.g = g
+        self._by_id: dict[str, URIRef] | None = None
+
+    # -- lookups -----------------------------------------------------------------------------
+    @property
+    def by_id(self) -> dict[str, URIRef]:
+        if self._by_id is None:
+            self._by_id = {str(i): s for s, i in self.g.subject_objects(DCTERMS.identifier)}
+        return self._by_id
+
+    def editions(self) -> list[int]:
+        return sorted({int(y) for y in self.g.objects(None, DG.editionYear)})
+
+    def _year(self, edition: int | None) -> int | None:
+        years = self.editions()
+        if edition is None:
+            return years[-1] if years else None
+        if edition not in years:
+            raise NotFound(f"no edition {edition}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+        return edition
+
+    def entries(self, edition: int | None, partnership: str | None = None) -> dict[URIRef, tuple[str, str, int]]:
+        """driver node -> (number, category, order) in the given edition year (default: newest)."""
+        year = self._year(edition)
+        if year is None:
+            return {}
+        bindings = {"year": Literal(year)}
+        if partnership:
+            bindings["pship"] = Literal(partnership)
+        out = {}
+        for row in self.g.query(_ENTRIES_Q, initBindings=bindings):
+            out[row.d] = (str(row.number), local(row.cat), int(row.order))
+        return out
+
+    def resolve(self, key: str, edition: int | None = None) -> URIRef:
+        """An id, or a number in an edition ("4.4"), to a node; NotFound with suggestions otherwise."""
+        key = key.strip()
+        if key in self.by_id:
+            return self.by_id[key]
+        if key and key[0].isdigit():
+            matches = [d for d, (num, _, _) in self.entries(edition).items() if num == key]
+            if matches:
+                return matches[0]
+        import difflib
+
+        near = difflib.get_close_matches(key, list(self.by_id), n=5, cutoff=0.5)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise NotFound(f"no record with id or number {key!r}{hint}")
+
+    # -- list -------------------------------------------------------------------------------
+    def list(self, type_name: str, edition: int | None = None) -> list[dict]:
+        if type_name not in LIST_TYPES:
+            raise UsageError(f"unknown type {type_name!r}; use one of: {', '.join(LIST_TYPES)}")
+        cls = LIST_TYPES[type_name]
+        rows = {}
+        for row in self.g.query(_LIST_Q, initBindings={"cls": cls}):
+            rows[row.n] = {"id": str(row.id), "title": str(row.title)}
+        if type_name == "drivers":
+            entries = self.entries(edition)
+            if edition is not None:
+                rows = {n: r for n, r in rows.items() if n in entries}
+            for n, r in rows.items():
+                num, cat, order = entries.get(n, (None, None, None))
+                r.update(number=num, category=cat, kind=self._kind(n), partnership=self._pship(n),
+                         source=self._source(n))
+                r["_order"] = order if order is not None else 10_000
+            return [
+                {k: v for k, v in r.items() if k != "_order"}
+                for r in sorted(rows.values(), key=lambda r: (r["_order"], r["id"]))
+            ]
+        if edition is not None:
+            raise UsageError("--edition applies to 'drivers' only")
+        for n, r in rows.items():
+            self._enrich(n, r, type_name)
+        return sorted(rows.values(), key=_sort_key)
+
+    def _enrich(self, n: URIRef, r: dict, type_name: str) -> None:
+        g = self.g
+        if type_name == "actions":
+            r["number"] = _str(g.value(n, DG.number))
+            r["text"] = str(g.value(n, DG.text))
+            r["kind"] = str(g.value(n, DG.actionKind) or "action")
+            plan = self.plan_of(n)
+            r["plan"] = _str(g.value(plan, DCTERMS.identifier)) if plan is not None else None
+            r["lead"] = _str(g.value(n, DG.lead))
+            r["timescale"] = _str(g.value(n, DG.timescale))
+        elif type_name == "articles":
+            r["number"] = int(g.value(n, SKOS.notation))
+            r["short_title"] = _str(g.value(n, DG.shortTitle))
+            r["clusters"] = sorted(str(g.value(c, DCTERMS.identifier)) for c in g.subjects(SKOS.member, n))
+        elif type_name == "quality-indicators":
+            r["number"] = str(g.value(n, SKOS.notation))
+        elif type_name in ("groups", "programmes", "legislation"):
+            r["kind"] = self._kind(n)
+        elif type_name in ("themes", "outcomes", "indicators"):
+            r["number"] = _str(g.value(n, DG.number))
+            parent = g.value(n, DG.partOf)
+            r["part_of"] = _str(g.value(parent, DCTERMS.identifier)) if parent is not None else None
+        elif type_name == "editions":
+            r["year"] = int(g.value(n, DG.editionYear))
+            r["entries"] = len(set(g.subjects(DG.edition, n)))
+        if type_name not in ("sources", "partnerships", "articles", "wellbeing", "promise", "national-outcomes",
+                             "quality-indicators", "clusters", "promise-priorities"):
+            r["partnership"] = self._pship(n)
+        if type_name not in ("sources",):
+            r["source"] = self._source(n)
+            r["section"] = _str(g.value(n, DG.section))
+
+    def _kind(self, n: URIRef) -> str | None:
+        k = self.g.value(n, DG.kind) or self.g.value(n, DG.groupKind) or self.g.value(n, DG.planKind)
+        return local(k) if k is not None else None
+
+    def _source(self, n: URIRef) -> str | None:
+        src = self.g.value(n, PROV.wasDerivedFrom)
+        return _str(self.g.value(src, DCTERMS.identifier)) if src is not None else None
+
+    def _pship(self, n: URIRef) -> str | None:
+        """The record's partnership, or the first one found up its partOf chain."""
+        seen = set()
+        frontier = [n]
+        while frontier:
+            node = frontier.pop(0)
+            if node in seen:
+                continue
+            seen.add(node)
+            p = self.g.value(node, DG.partnership)
+            if p is not None:
+                return _str(self.g.value(p, DCTERMS.identifier))
+            frontier.extend(sorted(self.g.objects(node, DG.partOf)))
+        return None
+
+    def plan_of(self, n: URIRef) -> URIRef | None:
+        """The nearest Plan up the partOf chain (breadth first)."""
+        seen = set()
+        frontier = sorted(self.g.objects(n, DG.partOf))
+        while frontier:
+            node = frontier.pop(0)
+            if node in seen:
+                continue
+            seen.add(node)
+            if (node, RDF.type, DG.Plan) in self.g:
+                return node
+            frontier.extend(sorted(self.g.objects(node, DG.partOf)))
+        return None
+
+    # -- show -------------------------------------------------------------------------------
+    def show(self, key: str, edition: int | None = None) -> dict:
+        n = self.resolve(key, edition)
+        g = self.g
+        t = node_type(g, n) or local(next(iter(g.objects(n, RDF.type)), ""))
+        out: dict = {"id": str(g.value(n, DCTERMS.identifier)), "title": str(g.value(n, DCTERMS.title)),
+                     "type": t}
+        entries = self.entries(edition) if self.editions() else {}
+        if n in entries:
+            out["number"], out["category"] = entries[n][0], entries[n][1]
+        fields = {}
+        skip = {RDF.type, DCTERMS.identifier, DCTERMS.title, PROV.wasDerivedFrom, DG.section}
+        link_props = {DG[x] for x in ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight",
+                                      "contributesTo", "alignsWith", "fundedBy", "supersedes", "seeAlso",
+                                      "qualityIndicator")}
+        for p, o in sorted(g.predicate_objects(n)):
+            if p in skip or p in link_props or p == URIRef("http://www.w3.org/2000/01/rdf-schema#label"):
+                continue
+            name = local(p)
+            value = _str(g.value(o, DCTERMS.identifier)) if isinstance(o, URIRef) and \
+                g.value(o, DCTERMS.identifier) is not None else (local(o) if p == DG.kind else o.toPython()
+                                                                 if isinstance(o, Literal) else str(o))
+            if name in fields:
+                fields[name] = sorted([*fields[name], value] if isinstance(fields[name], list)
+                                      else [fields[name], value], key=str)
+            else:
+                fields[name] = value
+        out["fields"] = fields
+        src = g.value(n, PROV.wasDerivedFrom)
+        out["provenance"] = {"source": _str(g.value(src, DCTERMS.identifier)) if src is not None else None,
+                             "document": _str(g.value(src, DCTERMS.title)) if src is not None else None,
+                             "section": _str(g.value(n, DG.section))}
+        out["editions"] = self._edition_entries(n)
+        out["links"] = self.links(n, entries)
+        return out
+
+    def _edition_entries(self, n: URIRef) -> list[dict]:
+        g = self.g
+        rows = []
+        for e in g.subjects(DG.describes, n):
+            ed = g.value(e, DG.edition)
+            row = {"edition": str(g.value(ed, DCTERMS.identifier)), "year": int(g.value(ed, DG.editionYear)),
+                   "number": str(g.value(e, DG.number)), "category": local(g.value(e, DG.category)),
+                   "title": str(g.value(e, DCTERMS.title))}
+            for key, prop in (("summary_title", DG.summaryTitle), ("summary", DG.summary),
+                              ("note", SKOS.editorialNote), ("subcategory", DG.subcategory)):
+                if g.value(e, prop) is not None:
+                    row[key] = str(g.value(e, prop))
+            row["refs"] = sorted(str(x) for x in g.objects(e, DG.crossReference))
+            row["links_text"] = sorted(str(x) for x in g.objects(e, DG.linkText))
+            rows.append(row)
+        return sorted(rows, key=lambda r: r["year"])
+
+    def links(self, n: URIRef, entries: dict | None = None) -> list[dict]:
+        """Every stated link touching ``n``, with direction and the source it came from."""
+        g = self.g
+        entries = entries if entries is not None else {}
+        out = []
+        for direction, pos, other_pos in (("out", RDF.subject, RDF.object), ("in", RDF.object, RDF.subject)):
+            for st in g.subjects(pos, n):
+                if (st, RDF.type, DG.StatedLink) not in g:
+                    continue
+                other = g.value(st, other_pos)
+                src = g.value(st, PROV.wasDerivedFrom)
+                target = {"id": str(g.value(other, DCTERMS.identifier)), "title": str(g.value(other, DCTERMS.title)),
+                          "type": node_type(g, other)}
+                if other in entries:
+                    target["number"] = entries[other][0]
+                out.append({"rel": local(g.value(st, RDF.predicate)), "direction": direction, "target": target,
+                            "source": _str(g.value(src, DCTERMS.identifier)),
+                            "section": _joined(g, st, DG.section), "quote": _joined(g, st, DG.quote)})
+        return sorted(out, key=lambda r: (r["direction"] != "out", r["rel"], r["target"]["id"], r["source"] or ""))
+
+
+def _joined(g: Graph, s: URIRef, p: URIRef) -> str | None:
+    """Every value, sorted and joined as the NetworkX view does (``g.value`` picks one at random)."""
+    values = sorted(str(x) for x in g.objects(s, p))
+    return " | ".join(values) if values else None
+
+
+def _str(v) -> str | None:
+    return None if v is None else str(v)
+
+
+def _sort_key(r: dict):
+    num = r.get("number")
+    if isinstance(num, int):
+        return (0, num, r["id"])
+    return (1, r["id"])

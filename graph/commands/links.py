@@ -1,0 +1,125 @@
+"""Suggested links: ``suggest`` (inferred candidates, kept apart) and ``accept`` (one becomes a stated link).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import Ctx, Failure, SUGGESTIONS, echo_json, handle_errors, main, output_options, table
+
+
+@main.command()
+@click.argument("query", metavar="TEXT-or-ACTION-ID", required=False)
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="How many candidates (default 10; 3 per action with --unlinked).")
+@click.option("--types", multiple=True, metavar="TYPE[,TYPE]",
+              help="Only these candidate types: Driver, UNCRCArticle, WellbeingIndicator, PromiseFoundation.")
+@click.option("--partnership", default=None, help="For new text: leave out other partnerships' local drivers (id).")
+@click.option("--save", is_flag=True, help="Keep these suggestions for an action id in --suggestions (inferred links, "
+                                           "shown by why/viz --suggested); data/ is not touched.")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="Where --save keeps suggestions.")
+@click.option("--evaluate", is_flag=True, help="Hold back stated links, predict them, print P@5, R@10 and MRR "
+                                               "per target type against baselines.")
+@click.option("--split", type=click.Choice(["test", "tune", "cv"]), default="test", show_default=True,
+              help="With --evaluate: the held-out documents (test), the ones the method was tuned on, or "
+                   "leave-one-document-out with the settings chosen inside each fold (cv).")
+@click.option("--unlinked", is_flag=True, help="List the actions with no path up to any driver, each with its "
+                                               "top suggestions.")
+@output_options("table", "json")
+@click.pass_obj
+@handle_errors
+def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...], partnership: str | None, save: bool,
+            store: Path, evaluate: bool, split: str, unlinked: bool, fmt: str) -> None:
+    """Suggest the drivers, UNCRC articles, wellbeing indicators and Promise foundations behind an action.
+
+    TEXT-or-ACTION-ID is new action text, or the id of an action (then what it already reaches is
+    left out). Each candidate has a score and its evidence: the words that matched (a ~ b: matched
+    through the thesaurus) and the similar, already-linked records that are driven by it.
+    Suggestions are inferred, never stated: they are shown only here, or by why/viz --suggested
+    once saved. Exit 1 when nothing matches.
+
+    Example: drivers suggest "improve access to CAMHS for care experienced young people" --top 5
+    """
+    from graph.answers import suggest as sg
+    b = obj.built()
+    if evaluate:
+        rows, folds = sg.cross_validate(b.data, b.nx) if split == "cv" else (sg.evaluate(b.data, b.nx, split), None)
+        if fmt == "json":
+            echo_json(rows if folds is None else {"rows": rows, "folds": folds})
+            return
+        click.echo(sg.evaluation_header(split))
+        click.echo(table(rows, ["method", "type", "queries", "P@5", "R@10", "MRR"]))
+        if folds is not None:
+            click.echo("\nChosen in each fold (on the other documents only):")
+            click.echo(table(folds, ["fold", "queries", "graph_weight", "thesaurus", "inner_MRR"]))
+        return
+    idx = sg.Index.build(b.data, b.nx)
+    if unlinked:
+        rows = sg.unlinked_actions(idx, top or 3)
+        if fmt == "json":
+            echo_json(rows)
+            return
+        if not rows:
+            click.echo("Every action reaches a driver through stated links.")
+            return
+        for r in rows:
+            r["suggestions"] = [f"{x['id']} ({x['score']:.2f})" for x in r["suggestions"]]
+        click.echo(table(rows, ["id", "partnership", "title", "suggestions"], width=60))
+        click.echo("Suggestions are inferred, not stated links: check before use (drivers accept records one).")
+        return
+    if not query:
+        raise Failure("give TEXT-or-ACTION-ID, or --evaluate, or --unlinked")
+    res = sg.suggest(idx, query, top=top or 10, types=sg.parse_types(types), partnership=partnership)
+    if save:
+        from graph.answers import inferred
+        if res.action is None:
+            raise Failure("--save needs an action id: free text has no action to link from")
+        links = [inferred.InferredLink(res.action, x.rel, x.id, x.score, sg.METHOD, x.evidence)
+                 for x in res.suggestions]
+        inferred.save(store, inferred.merge(inferred.load(store), res.action, links))
+    if fmt == "json":
+        echo_json([x.as_dict() for x in res.suggestions])
+    else:
+        rows = [{"score": f"{x.score:.3f}", "type": x.type, "id": x.id, "title": x.title,
+                 "evidence": sg.evidence_text(x.evidence)} for x in res.suggestions]
+        click.echo(table(rows, ["score", "type", "id", "title", "evidence"], width=60))
+        if res.already:
+            click.echo(f"Left out: {len(res.already)} already linked (drivers why {res.action}).")
+        click.echo("Inferred suggestions, not stated links: check before use (drivers accept records one).")
+        if save:
+            click.echo(f"Saved {len(res.suggestions)} suggestions for {res.action} to {store}.")
+    if not res.suggestions:
+        raise Failure("no candidate matched; try other words or fewer --types", 1)
+
+
+@main.command()
+@click.argument("action", metavar="ACTION-ID")
+@click.argument("target", metavar="TARGET-ID")
+@click.option("--rel", "rel_name", default=None, help="The relation (default by the target's type: drivenBy, "
+                                                     "upholdsRight, contributesTo, alignsWith).")
+@click.option("--note", required=True, help="Why the link holds: the officer's note, kept as its evidence.")
+@click.option("--by", default=None, help="Who accepted it.")
+@click.option("--date", default=None, help="When (default: today, YYYY-MM-DD).")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="Saved suggestions: the accepted one is dropped from it.")
+@click.pass_obj
+@handle_errors
+def accept(obj: Ctx, action: str, target: str, rel_name: str | None, note: str, by: str | None, date: str | None,
+           store: Path) -> None:
+    """Accept a suggestion: record ACTION-ID -> TARGET-ID as a stated link whose source is the officer's decision.
+
+    The link is appended to accepted-links.yaml in the data folder (the other files stay untouched),
+    citing the officer, the date and the note. Unknown ids, or a link already stated: exit 2.
+
+    Example: drivers accept sl-csp-fy-c4 camhs-specification-2020 --rel drivenBy --note "Agreed at CSP board" --by "J Smith"
+    """
+    from graph.answers import accept as ac
+    from graph.core.lock import write_lock
+    with write_lock(obj.data_dir):  # read, check and append under one lock: two accepts cannot lose one
+        a, files = ac.accept(obj.data_dir, action, target, rel_name, note, by, date, store)
+        ac.write(files)
+    click.echo(f"Accepted: {a.frm} {a.rel} {a.to} — written to {a.path}" +
+               (f" (suggestion score {a.score:.3f}, removed from {store})" if a.score is not None else ""))

@@ -1,0 +1,473 @@
+"""Where the read commands get the graph from: a plain rdflib store, or Oxigraph cached on disk.
+
+* ``rdflib``: load the YAML and build everything in memory on every run (simple, slow at scale).
+* ``oxigraph``: a pyoxigraph store kept on disk in a cache folder, plus the NetworkX view and
+  the document titles as JSON beside it. The folder is named by a fingerprint of the data
+  files, the base IRI, the package version and the code that builds the graph, so it is rebuilt
+  only when one of them changes; a query never re-parses anything.
+
+The cache lives in ``$DRIVERS_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/drivers-graph``, else
+``~/.cache/drivers-graph``. An entry is built in a temporary folder and renamed into place when
+complete, so an interrupted build never leaves a half cache; the least recently used entries
+beyond :data:`KEEP` are removed.
+
+Both stores give the same answers: ``tests/test_store.py`` runs one suite against each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import DriversError, UsageError
+from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_to_networkx
+
+if TYPE_CHECKING:  # heavy: imported only where used
+    import networkx as nx
+    from rdflib import Graph
+
+    from ..core.pipeline import Built
+    from ..answers.queries import Result
+
+STORES = ("oxigraph", "rdflib")
+DEFAULT_STORE = "oxigraph"
+CACHE_ENV = "DRIVERS_CACHE_DIR"
+KEEP = 8  # cache entries kept (least recently used go first)
+_FORMAT = "1"  # bump when the cache layout changes
+
+
+class StoreError(DriversError):
+    """The cache folder or the Oxigraph store cannot be used."""
+
+
+# -- the cache ---------------------------------------------------------------------------------
+
+def cache_root() -> Path:
+    """``$DRIVERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/drivers-graph``, else ``~/.cache/drivers-graph``."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "drivers-graph"
+
+
+def _code_files() -> list[tuple[str, Path]]:
+    """(name, path) of the package's Python files and the ontology: the code that builds the cache."""
+    from ..core.paths import ONTOLOGY
+    package = Path(__file__).resolve().parents[1]
+    return [*((p.relative_to(package).as_posix(), p) for p in sorted(package.rglob("*.py"))),
+            (ONTOLOGY.name, ONTOLOGY)]
+
+
+def fingerprint(data_dir: Path, base: str) -> str:
+    """A hash of every data file (name and bytes), the base IRI, the version and the building code."""
+    from .. import __version__
+    h = hashlib.sha256()
+    for part in (_FORMAT, __version__, base):
+        h.update(part.encode() + b"\0")
+    for name, path in _code_files():
+        h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in _data_files(data_dir):
+        h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        try:
+            h.update(path.read_bytes() + b"\0")
+        except OSError:
+            h.update(b"unreadable\0")  # the loader reports it with file and line
+    return h.hexdigest()[:32]
+
+
+def _data_files(data_dir: Path) -> list[Path]:
+    """The loader's file list (``loader.data_files``) without importing the loader and YAML."""
+    files = sorted(p for p in data_dir.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts)) \
+        if data_dir.is_dir() else []
+    if not files:
+        from ..core.loader import data_files
+        return data_files(data_dir)  # raises the loader's own DataError
+    return files
+
+
+def documents(b: Built) -> dict[str, str]:
+    return {sid: src.title for sid, src in b.data.sources.items()}
+
+
+class QuadSink:
+    """Collects what :func:`graph.rdf.build` adds (graph name -> triples), without an rdflib Dataset."""
+
+    def __init__(self):
+        self.graphs: dict = {}
+
+    def graph(self, name) -> _SinkGraph:
+        return _SinkGraph(self.graphs.setdefault(name, []))
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+
+class _SinkGraph:
+    __slots__ = ("triples",)
+
+    def __init__(self, triples: list):
+        self.triples = triples
+
+    def add(self, triple) -> None:
+        self.triples.append(triple)
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+
+def term_nt(t) -> str:
+    """One rdflib term in N-Triples syntax (JSON string escapes are N-Triples escapes)."""
+    from rdflib import BNode, Literal
+    if isinstance(t, Literal):
+        text = json.dumps(str(t), ensure_ascii=False)
+        if t.language:
+            return f"{text}@{t.language}"
+        return f"{text}^^<{t.datatype}>" if t.datatype else text
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    return f"<{t}>"
+
+
+def ntriples(triples, memo: dict | None = None) -> str:
+    """Triples as N-Triples text, each once, in first-seen order (terms converted once each)."""
+    memo = {} if memo is None else memo
+
+    def nt(t) -> str:
+        s = memo.get(t)
+        if s is None:
+            s = memo[t] = term_nt(t)
+        return s
+    lines = dict.fromkeys(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples)
+    return "".join(lines)
+
+
+def sink_from_built(b: Built) -> QuadSink:
+    sink = QuadSink()
+    for s, p, o, g in b.dataset.quads((None, None, None, None)):
+        sink.graph(getattr(g, "identifier", g)).add((s, p, o))
+    return sink
+
+
+def build_sink(data_dir: Path, base: str):
+    """Load the YAML and build the RDF into a :class:`QuadSink`: (data, sink)."""
+    from ..core.loader import load
+    from ..core.rdf import build
+    data = load(data_dir)
+    sink = QuadSink()
+    build(data, base, dataset=sink)
+    return data, sink
+
+
+def write_cache(sink: QuadSink, docs: dict[str, str], target: Path) -> Path:
+    """Write the union of ``sink`` as an Oxigraph store, with the view and meta data, to ``target``.
+
+    The store holds the union in its default graph (a triple stated in two documents is one
+    triple, as in the rdflib union graph); provenance stays in the triples (prov:wasDerivedFrom,
+    dg:StatedLink). Written in a temporary folder and renamed into place when complete.
+    """
+    import pyoxigraph as ox
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    try:
+        store = ox.Store(str(tmp / "store"))
+        text = ntriples(t for name in sorted(sink.graphs, key=str) for t in sink.graphs[name])
+        store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        del text
+        (tmp / "view.json").write_text(json.dumps(view_from_pairs(pairs_from_sink(sink)), ensure_ascii=False),
+                                       encoding="utf-8")
+        store.flush()
+        del store
+        (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
+        try:
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "meta.json").exists():  # not another process's finished copy
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def pairs_from_sink(sink: QuadSink) -> dict[str, list[tuple[str, str]]]:
+    """predicate -> distinct (subject, object) values of the union, for :func:`view_from_pairs`."""
+    from rdflib import URIRef
+    out: dict = {URIRef(p): {} for p in VIEW_PREDICATES}
+    for triples in sink.graphs.values():
+        for s, p, o in triples:
+            seen = out.get(p)
+            if seen is not None:
+                seen[(str(s), str(o))] = None
+    return {str(p): list(v) for p, v in out.items()}
+
+
+def view_from_store(store) -> dict:
+    """The view read from an Oxigraph store's default graph (the union)."""
+    import pyoxigraph as ox
+    return view_from_pairs({p: [(q.subject.value, q.object.value) for q in
+                                store.quads_for_pattern(None, ox.NamedNode(p), None, ox.DefaultGraph())]
+                            for p in VIEW_PREDICATES})
+
+
+def _prune(root: Path, keep: int = KEEP) -> None:
+    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for tmp in root.glob(".build-*"):  # left by a killed build more than an hour ago
+        try:
+            if time.time() - tmp.stat().st_mtime > 3600:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def ensure_cache(data_dir: Path, base: str, built: Built | None = None) -> Path:
+    """The cache folder for this data, built first if missing. ``built`` saves a rebuild."""
+    root = cache_root()
+    target = root / fingerprint(data_dir, base)
+    if (target / "meta.json").exists():
+        try:
+            os.utime(target)
+        except OSError:
+            pass
+        return target
+    if built is None:
+        data, sink = build_sink(data_dir, base)
+        docs = {sid: s.title for sid, s in data.sources.items()}
+    else:
+        sink, docs = sink_from_built(built), documents(built)
+    try:
+        write_cache(sink, docs, target)
+        _prune(root)
+    except OSError as exc:
+        raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
+                         f"{CACHE_ENV} to a writable folder, or use --store rdflib") from None
+    return target
+
+
+# -- backends ----------------------------------------------------------------------------------
+
+class Backend:
+    """What the read commands need: the union graph (rdflib API), the NetworkX view, SPARQL."""
+
+    name = "?"
+
+    def graph(self) -> Graph:
+        raise NotImplementedError
+
+    def nx(self) -> nx.MultiDiGraph:
+        raise NotImplementedError
+
+    def why_graph(self) -> Any:
+        """A graph :mod:`graph.answers.why` can walk (LiteGraph where that saves importing NetworkX)."""
+        return self.nx()
+
+    def documents(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def catalog(self):
+        from ..answers.catalog import Catalog
+        return Catalog(self.graph())
+
+    def run(self, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+        from ..answers import queries as q
+        return q.run(self.graph(), q.prepare(text, where), bindings, where)
+
+
+class MemoryBackend(Backend):
+    """The plain rdflib store: built from the YAML in memory (by the caller, lazily)."""
+
+    name = "rdflib"
+
+    def __init__(self, get_built):
+        self._get = get_built
+
+    def graph(self) -> Graph:
+        return self._get().union
+
+    def nx(self) -> nx.MultiDiGraph:
+        return self._get().nx
+
+    def documents(self) -> dict[str, str]:
+        return documents(self._get())
+
+
+class StoreBackend(Backend):
+    """A backend over a pyoxigraph store (``self.store``) and a view (``_read_view``), each made
+    once when first needed: the union graph through oxrdflib, ``why`` on the light view."""
+
+    _store = _graph = _view = _nx = None
+
+    @property
+    def store(self):
+        raise NotImplementedError
+
+    def _read_view(self) -> dict:
+        raise NotImplementedError
+
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = oxigraph_graph(self.store)
+        return self._graph
+
+    def _load_view(self) -> dict:
+        if self._view is None:
+            self._view = self._read_view()
+        return self._view
+
+    def nx(self) -> nx.MultiDiGraph:
+        if self._nx is None:
+            self._nx = view_to_networkx(self._load_view())
+        return self._nx
+
+    def why_graph(self) -> LiteGraph:
+        return LiteGraph(self._load_view())
+
+
+class OxigraphBackend(StoreBackend):
+    """A pyoxigraph store opened read-only from a cache folder (see :func:`ensure_cache`)."""
+
+    name = "oxigraph"
+
+    _meta = None
+
+    def __init__(self, folder: Path, store=None):
+        self.folder = folder
+        self._store = store
+
+    @property
+    def store(self):
+        if self._store is None:
+            import pyoxigraph as ox
+            try:
+                self._store = ox.Store.read_only(str(self.folder / "store"))
+            except OSError as exc:
+                raise StoreError(f"cannot open the Oxigraph store in {self.folder}: {exc} — delete the "
+                                 f"folder to rebuild it") from None
+        return self._store
+
+    def _read_view(self) -> dict:
+        return json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
+
+    def meta(self) -> dict:
+        if self._meta is None:
+            self._meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+        return self._meta
+
+    def documents(self) -> dict[str, str]:
+        return self.meta()["documents"]
+
+    def run(self, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+        return run_oxigraph(self.graph(), text, bindings, where)
+
+
+def oxigraph_graph(store) -> Graph:
+    """An rdflib Graph over the default graph (the union) of a pyoxigraph store."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    class Substituting(OxigraphStore):
+        """``initBindings`` as :func:`substitute` does them: Oxigraph's own substitutions need the
+        variable projected, which the catalog's queries do not do."""
+
+        def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803
+            if initBindings and isinstance(query, str):
+                query, initBindings = substitute(query, initBindings), {}
+            return super().query(query, initNs, initBindings, queryGraph, **kwargs)
+
+    return Graph(store=Substituting(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
+def run_oxigraph(g: Graph, text: str, bindings: dict | None = None, where: str = "query") -> Result:
+    """A SELECT/ASK query run by Oxigraph itself, checked and answered exactly as :func:`queries.run`.
+
+    rdflib parses it first, so a malformed query gives the same message on both stores; then the
+    text goes to Oxigraph with the parameters as substitutions (bound, never pasted).
+    """
+    from ..answers import queries as q
+    text, kind = substituted_query(text, bindings, where)
+    try:
+        res = g.query(text, initNs={k: str(v) for k, v in q.PREFIXES.items()})
+    except (SyntaxError, RuntimeError) as exc:
+        raise UsageError(f"{where}: Oxigraph cannot run this query: {exc}") from None
+    return q.as_result(g, res, kind)
+
+
+def substituted_query(text: str, bindings: dict | None, where: str) -> tuple[str, str]:
+    """(the query text with ``bindings`` substituted, "SelectQuery" or "AskQuery"), for an engine
+    that takes only text; rdflib parses it first, so a malformed query gives the same message
+    on every store, and any other form of query is refused."""
+    from ..answers import queries as q
+    kind = q.select_or_ask(q.prepare(text, where), where)
+    if bindings:
+        text = substitute(text, bindings)
+        q.prepare(text, where)  # still a valid query
+    return text, kind
+
+
+_TOKEN = re.compile(r"""
+    (?P<skip>'\'\'(?:[^\\]|\\.)*?'\'\'|\"\"\"(?:[^\\]|\\.)*?\"\"\"     # long strings
+      |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"                 # strings
+      |<[^<>"{}|^`\\\x00-\x20]*>                                  # IRIs
+      |\#[^\n]*                                                    # comments
+      |[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)                        # prefixed names (dg:order)
+    |(?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+    |(?P<kw>\b(?:SELECT|WHERE|FROM|CONSTRUCT|ASK|DESCRIBE|ORDER|GROUP|LIMIT|OFFSET|VALUES)\b)
+    |(?P<open>[({])|(?P<close>[)}])
+""", re.VERBOSE | re.IGNORECASE)
+
+
+def substitute(text: str, bindings: dict) -> str:
+    """The query with each bound variable replaced by its value as an RDF term (SEP-0007 substitution).
+
+    This is how rdflib's ``initBindings`` behave (the value is seen everywhere, subqueries
+    included), for engines that take only query text: Oxigraph (whose own substitutions need the
+    variable projected) and remote servers. Values are written by rdflib's term serialiser, so a
+    string is one escaped literal whatever it contains; strings, IRIs and comments in the query
+    are left alone. In a SELECT's projection a bound ``?x`` becomes ``(value AS ?x)``, in ORDER BY
+    and GROUP BY ``(value)``.
+    """
+    terms = {str(k): v.n3() for k, v in bindings.items()}
+    mode = ""  # "SELECT" in a projection, "ORDER"/"GROUP" in those clauses
+    depth = 0
+
+    def repl(m: re.Match) -> str:
+        nonlocal mode, depth
+        tok = m.group(0)
+        if m.group("kw"):
+            mode = tok.upper() if tok.upper() in ("SELECT", "ORDER", "GROUP") else ""
+            depth = 0
+        elif m.group("open"):
+            if tok == "{":
+                mode = ""
+            depth += 1
+        elif m.group("close"):
+            depth -= 1
+            if tok == "}":
+                mode = ""
+        elif m.group("var") and tok[1:] in terms:
+            value = terms[tok[1:]]
+            if mode == "SELECT" and depth == 0:
+                return f"({value} AS ?{tok[1:]})"
+            return f"({value})" if mode in ("ORDER", "GROUP") and depth == 0 else value
+        return tok
+    return _TOKEN.sub(repl, text)
+
+
+def backend(data_dir: Path, base: str, store: str, get_built) -> Backend:
+    """The backend for ``--store``: rdflib builds in memory; oxigraph opens (or first builds) the cache."""
+    if store == "rdflib":
+        return MemoryBackend(get_built)
+    if store == "oxigraph":
+        return OxigraphBackend(ensure_cache(data_dir, base))
+    raise UsageError(f"unknown store {store!r}; use one of: {', '.join(STORES)}")
