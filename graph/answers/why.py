@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -87,37 +88,99 @@ def find(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: 
 
     Raises NotFound (exit 1) with the nearest candidates when nothing matches.
     """
+    scored = matches(G, query, partnership, types)
+    return scored[0].id, [m.id for m in scored[1:]]
+
+
+def matches(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
+            ) -> list[Match]:
+    """Every node of ``types`` an id or pasted phrase matches, best first (an id is the one match).
+
+    A phrase inside an action's title or text scores 1 + the share of that field it is (so the
+    whole text scores 2); otherwise at least 80% of three or more words in common scores that
+    share. Raises NotFound with the nearest candidates when nothing matches.
+    """
     q = query.strip()
     if q in G:
-        return q, []
+        return [Match(q, 3.0)]
     nq = norm(q)
     if not nq:
         raise NotFound("empty query; give an action id or a phrase from its text")
-    candidates = [n for n, d in G.nodes(data=True) if d["type"] in types
-                  and (partnership is None or partnership_of(G, n) == partnership)]
+    prep = _prepared(G, types)
     qwords = set(_WORD.findall(nq))
     scored: list[Match] = []
-    near: list[Match] = []
-    for n in candidates:
-        d = G.nodes[n]
-        fields = [norm(str(d[k])) for k in ("title", "text") if d.get(k)]
-        hay = " \n ".join(fields)
+    for n, fields, words in prep.rows:
+        if partnership is not None and prep.partnership(n) != partnership:
+            continue
         shares = [len(nq) / len(f) for f in fields if nq in f]
         if shares:
             # a phrase that is a larger share of the action's title or text is the better match
             scored.append(Match(n, 1.0 + max(shares)))
-        else:
-            words = set(_WORD.findall(hay))
-            overlap = len(qwords & words) / len(qwords) if qwords else 0.0
-            if overlap >= 0.8 and len(qwords) >= 3:
+        elif qwords and len(qwords) >= 3:
+            overlap = len(qwords & words) / len(qwords)
+            if overlap >= 0.8:
                 scored.append(Match(n, overlap))
-            near.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay[: len(nq) * 2]).ratio() / 10))
     if not scored:
+        near = []
+        for n, fields, words in prep.rows:
+            if partnership is None or prep.partnership(n) == partnership:
+                overlap = len(qwords & words) / len(qwords) if qwords else 0.0
+                hay = " \n ".join(fields)
+                near.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay[: len(nq) * 2]).ratio() / 10))
         near.sort(key=lambda m: (-m.score, m.id))
         hint = "; nearest: " + "; ".join(f"{m.id} ({_short(G.nodes[m.id])})" for m in near[:5]) if near else ""
         raise NotFound(f"no action matches {query!r}{hint}")
     scored.sort(key=lambda m: (-m.score, m.id))
-    return scored[0].id, [m.id for m in scored[1:]]
+    return scored
+
+
+#: how far the best match must score above the next for :func:`choose` to take it without asking
+CLEAR_LEAD = 0.25
+
+
+def choose(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
+           ) -> tuple[str | None, list[str]]:
+    """(the node, the others that matched) when one clearly wins — an id, the only match, or a match
+    that scores :data:`CLEAR_LEAD` above the next (the phrase is a clearly larger share of its
+    text); else (None, every match best first): the caller asks which one was meant."""
+    scored = matches(G, query, partnership, types)
+    if len(scored) == 1 or scored[0].score - scored[1].score >= CLEAR_LEAD:
+        return scored[0].id, [m.id for m in scored[1:]]
+    return None, [m.id for m in scored]
+
+
+class _Prepared:
+    """The normalised title and text and the words of each candidate node, made once per graph."""
+
+    def __init__(self, G, types: tuple[str, ...]):
+        self.G = G
+        self.rows = []
+        for n, d in G.nodes(data=True):
+            if d["type"] in types:
+                fields = [norm(str(d[k])) for k in ("title", "text") if d.get(k)]
+                self.rows.append((n, fields, set(_WORD.findall(" \n ".join(fields)))))
+        self._pship: dict[str, str | None] = {}
+
+    def partnership(self, n: str) -> str | None:
+        if n not in self._pship:
+            self._pship[n] = partnership_of(self.G, n)
+        return self._pship[n]
+
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared(G, types: tuple[str, ...]) -> _Prepared:
+    """The candidates of ``G`` (a graph's nodes never change once built, so this is kept with it)."""
+    try:
+        per = _PREPARED.setdefault(G, {})
+    except TypeError:  # not weak-referenceable: prepare every time
+        return _Prepared(G, types)
+    key = (types, len(G.nodes))
+    prep = per.get(key)
+    if prep is None:
+        prep = per[key] = _Prepared(G, types)
+    return prep
 
 
 def _short(d: dict, width: int = 60) -> str:
@@ -203,6 +266,32 @@ def node_info(G: nx.MultiDiGraph, n: str) -> dict:
         if d.get(k) is not None:
             out[k] = d[k]
     return out
+
+
+def plan_of(G: nx.MultiDiGraph, n: str) -> str | None:
+    """The nearest Plan up the node's partOf chain (breadth first, in id order), or None."""
+    seen, queue = {n}, deque([n])
+    while queue:
+        x = queue.popleft()
+        for _, y, d in sorted(G.out_edges(x, data=True), key=lambda e: e[1]):
+            if d["rel"] == "partOf" and y not in seen:
+                if G.nodes[y]["type"] == "Plan":
+                    return y
+                seen.add(y)
+                queue.append(y)
+    return None
+
+
+def candidates_json(G: nx.MultiDiGraph, ids: list[str]) -> list[dict]:
+    """The actions a phrase could mean, for the user to choose from: each with its plan and partnership."""
+    rows = []
+    for n in ids:
+        info = node_info(G, n)
+        info["partnership"] = partnership_of(G, n)
+        plan = plan_of(G, n)
+        info["plan"] = {"id": plan, "title": G.nodes[plan].get("title")} if plan else None
+        rows.append(info)
+    return rows
 
 
 def _order(G: nx.MultiDiGraph, n: str, path: list[Step]) -> tuple:

@@ -81,7 +81,8 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
                  for x in res.suggestions]
         inferred.save(store, inferred.merge(inferred.load(store), res.action, links))
     if fmt == "json":
-        echo_json([x.as_dict() for x in res.suggestions])
+        from graph.answers import reply
+        echo_json(reply.suggestions_json(res))
     else:
         rows = [{"score": f"{x.score:.3f}", "type": x.type, "id": x.id, "title": x.title,
                  "evidence": sg.evidence_text(x.evidence)} for x in res.suggestions]
