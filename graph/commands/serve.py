@@ -108,11 +108,11 @@ def serve(obj: Ctx, host: str, port: int, data: Path | None, endpoint: str | Non
     if not endpoint and not data_dir.is_dir():
         raise Failure(f"the data folder {data_dir} does not exist; give --data DIR")
     loopback = is_loopback(host)
+    if not loopback:
+        click.echo(f"Warning: listening on {host} makes the graph visible to every machine that can reach this "
+                   "one; put a reverse proxy with access control in front (README: drivers serve).", err=True)
     sock = listen(host, port)
     try:
-        if not loopback:
-            click.echo(f"Warning: listening on {host} makes the graph visible to every machine that can reach this "
-                       "one; put a reverse proxy with access control in front (README: drivers serve).", err=True)
         source = Source(data_dir, obj.base, obj.store, endpoint, refresh)
         click.echo(f"Loading the graph from the {source.label} ...", err=True)
         allowed = (*LOOPBACK_NAMES, *allow_hosts) if loopback else (allow_hosts or None)
@@ -125,7 +125,10 @@ def serve(obj: Ctx, host: str, port: int, data: Path | None, endpoint: str | Non
         server = uvicorn.Server(config)
         click.echo(f"Serving the drivers graph at {url_of(sock)} (API: {url_of(sock)}api) — Ctrl-C stops it.")
         sys.stdout.flush()
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn raises the Ctrl-C again once it has shut down cleanly
+            pass
     finally:
         sock.close()
     click.echo("Stopped.", err=True)

@@ -329,7 +329,7 @@ class App:
         return Response(text, media_type="text/html", headers=guard.page_headers(text))
 
     async def health(self, request: Request) -> Response:
-        h = self.live.health()
+        h = await run_in_threadpool(self.live.health)
         return json_response(h, 200 if h["status"] != "unavailable" else 503)
 
     async def openapi(self, request: Request) -> Response:

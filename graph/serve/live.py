@@ -230,21 +230,26 @@ class Live:
                 self._failed = ("?", f"cannot read the data: {exc}")
             return None
 
+    def check(self) -> None:
+        """At most every ``check_every`` s: when the source changed, start making its snapshot in the background."""
+        now = time.monotonic()
+        if now - self._checked < self.check_every:
+            return
+        self._checked = now
+        version = self._version()
+        with self._lock:
+            stale = (version is not None and (self._snap is None or version != self._snap.version)
+                     and self._building != version and (self._failed or ("", ""))[0] != version)
+            if stale:
+                self._building = version
+        if stale:
+            threading.Thread(target=self._make, args=(version,), name="drivers-snapshot", daemon=True).start()
+
     def current(self, wait: float = 120.0) -> Snapshot:
         """The snapshot to answer from now. Checks the source at most every ``check_every`` s; a change
         starts a new snapshot in the background (the old one answers meanwhile). Only when there is
         no snapshot at all does this wait (up to ``wait`` s) for one."""
-        now = time.monotonic()
-        if now - self._checked >= self.check_every:
-            self._checked = now
-            version = self._version()
-            with self._lock:
-                stale = (version is not None and (self._snap is None or version != self._snap.version)
-                         and self._building != version and (self._failed or ("", ""))[0] != version)
-                if stale:
-                    self._building = version
-            if stale:
-                threading.Thread(target=self._make, args=(version,), name="drivers-snapshot", daemon=True).start()
+        self.check()
         snap = self._snap
         if snap is not None:
             return snap
@@ -258,6 +263,7 @@ class Live:
         raise Unavailable(f"no answers yet from the {self.source.label}: {problem}")
 
     def health(self) -> dict:
+        self.check()
         with self._lock:
             snap, failed, building = self._snap, self._failed, self._building
         out: dict = {"status": "ok" if snap is not None and failed is None else
