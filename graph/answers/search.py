@@ -55,11 +55,65 @@ def acronym(title: str) -> str:
     return "".join(w[0] for w in ws) if len(ws) >= 2 else ""
 
 
+class _Words:
+    """The words of one name or text, with what scoring asks of them made once."""
+
+    __slots__ = ("folded", "bare", "words", "set", "content")
+
+    def __init__(self, text: str):
+        self.folded = fold(text).strip()
+        self.bare = _THE.sub("", self.folded)
+        self.words = words(text)
+        self.set = frozenset(self.words)
+        self.content = sum(w not in STOP for w in self.words) or len(self.words) or 1
+
+    def phrase_at(self, q: list[str]) -> int:
+        """Where ``q`` occurs as whole consecutive words, or -1."""
+        if not q or q[0] not in self.set:
+            return -1
+        hay, k = self.words, len(q)
+        for s in range(len(hay) - k + 1):
+            if hay[s] == q[0] and hay[s:s + k] == q:
+                return s
+        return -1
+
+    def has_all(self, q: list[str], prefix_last: bool) -> bool:
+        for k, w in enumerate(q):
+            if w in self.set:
+                continue
+            if prefix_last and k == len(q) - 1 and len(w) >= 2 and any(h.startswith(w) for h in self.set):
+                continue
+            return False
+        return True
+
+
+_THE = re.compile(r"^the\s+")
+
+
+@dataclass
+class _Query:
+    folded: str
+    bare: str
+    words: list[str]
+    content: list[str]  # its words other than stop words (all of them when it has only those)
+    mine: int
+
+    @classmethod
+    def of(cls, text: str) -> "_Query":
+        qf = " ".join(fold(str(text or "")).split())
+        qw = words(qf)
+        qs = [w for w in qw if w not in STOP] or qw
+        return cls(qf, _THE.sub("", qf), qw, qs, sum(w not in STOP for w in qs) or len(qs))
+
+    def coverage(self, hay: _Words) -> float:
+        return min(1.0, self.mine / hay.content)
+
+
 @dataclass
 class _Entry:
     id: str
-    names: list[tuple[str, list[str]]]  # (folded name, its words)
-    text: list[str]
+    names: list[_Words]
+    text: _Words
     acronyms: set[str]
     number: str
 
@@ -79,8 +133,8 @@ class SearchIndex:
             names = [d.get("title") or n, *more.get("names", [])]
             texts = [t for t in (d.get("text"), *more.get("texts", [])) if t]
             acr = {a for a in (acronym(x) for x in [d.get("title") or n, *more.get("aliases", [])]) if len(a) >= 2}
-            self.entries.append(_Entry(n.lower(), [(fold(x).strip(), words(x)) for x in dict.fromkeys(names)],
-                                       words(" ".join(texts)), acr, str(d.get("number") or "").lower()))
+            self.entries.append(_Entry(n.lower(), [_Words(x) for x in dict.fromkeys(names)], _Words(" ".join(texts)),
+                                       acr, str(d.get("number") or "").lower()))
             degree = len({v for _, v in G.out_edges(n)} | {u for u, _ in G.in_edges(n)} - {n})
             row = {"id": n, "type": d["type"], "title": d.get("title") or n}
             if d.get("number"):
@@ -94,73 +148,80 @@ class SearchIndex:
         self.by_acronym: dict[str, set[int]] = {}
         self.by_key: dict[str, set[int]] = {}  # id and number
         for i, x in enumerate(self.entries):
-            for w in {*x.text, *(w for _, nw in x.names for w in nw)}:
+            for w in x.text.set.union(*(nm.set for nm in x.names)):
                 self.postings.setdefault(w, set()).add(i)
             for a in x.acronyms:
                 self.by_acronym.setdefault(a, set()).add(i)
             for key in (x.id, x.number):
                 if key:
                     self.by_key.setdefault(key, set()).add(i)
+        self.vocabulary = sorted(self.postings)
 
-    def candidates(self, qf: str, qw: list[str]) -> set[int] | range:
+    def candidates(self, q: _Query) -> set[int] | range:
         """The entries that can score for the query: every way to score needs one of its words other
         than stop words (all of them when it has only those), its acronym, or its id or number (a
         query of no words is checked against every name)."""
-        if not qw:
+        if not q.words:
             return range(len(self.entries))
-        qs = [w for w in qw if w not in STOP] or qw
-        out = set(self.by_key.get(qf, ()))
-        for w in qs:
+        out = set(self.by_key.get(q.folded, ()))
+        for w in q.content:
             out |= self.postings.get(w, set())
-        last = qs[-1]
+        last = q.content[-1]
         if len(last) >= 2:
-            for w, ids in self.postings.items():
-                if w.startswith(last):
-                    out |= ids
-        if len(qw) == 1:
-            out |= self.by_acronym.get(qw[0], set())
+            for w in self._prefixed(last):
+                out |= self.postings[w]
+        if len(q.words) == 1:
+            out |= self.by_acronym.get(q.words[0], set())
         return out
 
-    def score(self, i: int, qf: str, qw: list[str]) -> tuple[float, str]:
+    def _prefixed(self, start: str) -> list[str]:
+        """The indexed words that begin with ``start`` (a binary search in the sorted vocabulary)."""
+        import bisect
+        i = bisect.bisect_left(self.vocabulary, start)
+        out = []
+        while i < len(self.vocabulary) and self.vocabulary[i].startswith(start):
+            out.append(self.vocabulary[i])
+            i += 1
+        return out
+
+    def score(self, i: int, q: _Query) -> tuple[float, str]:
         x = self.entries[i]
-        if x.id == qf:
+        if x.id == q.folded:
             return 1000, "id"
-        if x.number and x.number == qf:
+        if x.number and x.number == q.folded:
             return (990 if self.info[self.ids[i]]["type"] == "Driver" else 980), "number"
-        qs = [w for w in qw if w not in STOP] or qw
+        qw, qs = q.words, q.content
         best = 0.0
-        g = re.sub(r"^the\s+", "", qf)
-        for f, nw in x.names:
-            if re.sub(r"^the\s+", "", f) == g:
+        for nm in x.names:
+            if nm.bare == q.bare:
                 best = max(best, 900)
                 continue
             if not qw:
                 continue
-            at, cov = _phrase_at(nw, qw), _coverage(nw, qs)
+            at = nm.phrase_at(qw)
             if at == 0:
-                best = max(best, 800 + 60 * cov)
+                best = max(best, 800 + 60 * q.coverage(nm))
             elif at > 0:
-                best = max(best, 700 + 60 * cov)
-            elif _all_words(nw, qs, False):
-                best = max(best, 650 + 60 * cov)
-            elif _all_words(nw, qs, True):
-                best = max(best, 600 + 60 * cov)
+                best = max(best, 700 + 60 * q.coverage(nm))
+            elif best < 710 and nm.has_all(qs, False):
+                best = max(best, 650 + 60 * q.coverage(nm))
+            elif best < 660 and nm.has_all(qs, True):
+                best = max(best, 600 + 60 * q.coverage(nm))
         if len(qw) == 1 and qw[0] in x.acronyms:
             best = max(best, 850)
         if best:
             return best, "name"
         if not qw:
             return 0, ""
-        at, cov = _phrase_at(x.text, qw), _coverage(x.text, qs)
-        if at >= 0:
-            return 500 + 60 * cov, "text"
-        if _all_words(x.text, qs, False):
-            return 450 + 60 * cov, "text"
-        if _all_words(x.text, qs, True):
-            return 400 + 60 * cov, "text"
+        t = x.text
+        if t.phrase_at(qw) >= 0:
+            return 500 + 60 * q.coverage(t), "text"
+        if t.has_all(qs, False):
+            return 450 + 60 * q.coverage(t), "text"
+        if t.has_all(qs, True):
+            return 400 + 60 * q.coverage(t), "text"
         if len(qs) >= 3:  # a pasted phrase that differs a little: most of its words, whole
-            have = set(x.text).union(*(nw for _, nw in x.names))
-            hit = sum(w in have for w in qs) / len(qs)
+            hit = sum(w in t.set or any(w in nm.set for nm in x.names) for w in qs) / len(qs)
             if hit >= 0.75:
                 return 200 + 100 * hit, "text"
         return 0, ""
@@ -195,42 +256,16 @@ def _extra(g: Graph | None) -> dict[str, dict]:
     return out
 
 
-def _phrase_at(hay: list[str], q: list[str]) -> int:
-    """Where ``q`` occurs in ``hay`` as whole consecutive words, or -1."""
-    for s in range(len(hay) - len(q) + 1):
-        if hay[s:s + len(q)] == q:
-            return s
-    return -1
-
-
-def _all_words(hay: list[str], q: list[str], prefix_last: bool) -> bool:
-    have = set(hay)
-    for k, w in enumerate(q):
-        if w in have:
-            continue
-        if prefix_last and k == len(q) - 1 and len(w) >= 2 and any(h.startswith(w) for h in hay):
-            continue
-        return False
-    return True
-
-
-def _coverage(hay: list[str], q: list[str]) -> float:
-    content = sum(w not in STOP for w in hay) or len(hay) or 1
-    mine = sum(w not in STOP for w in q) or len(q)
-    return min(1.0, mine / content)
-
-
 def search(index: SearchIndex, text: str, partnership: str | None = None, top: int = DEFAULT_TOP) -> list[dict]:
     """The records that match ``text``, best first: id, type, title, number, partnership, score and
     what matched (``id``, ``number``, ``name`` or ``text``). Empty text finds nothing."""
-    qf = " ".join(fold(str(text or "")).split())
-    if not qf:
+    q = _Query.of(text)
+    if not q.folded:
         return []
-    qw = words(qf)
     found = []
-    for i in index.candidates(qf, qw):
+    for i in index.candidates(q):
         n = index.ids[i]
-        s, how = index.score(i, qf, qw)
+        s, how = index.score(i, q)
         if not s:
             continue
         info = index.info[n]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.errors import NotFound
+from ..core.text import close_matches
 
 if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never imports NetworkX
     import networkx as nx
@@ -121,17 +122,37 @@ def matches(G: nx.MultiDiGraph, query: str, partnership: str | None = None, type
             if overlap >= 0.8:
                 scored.append(Match(n, overlap))
     if not scored:
-        near = []
-        for n, fields, words in prep.rows:
-            if partnership is None or prep.partnership(n) == partnership:
-                overlap = len(qwords & words) / len(qwords) if qwords else 0.0
-                hay = " \n ".join(fields)
-                near.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay[: len(nq) * 2]).ratio() / 10))
-        near.sort(key=lambda m: (-m.score, m.id))
-        hint = "; nearest: " + "; ".join(f"{m.id} ({_short(G.nodes[m.id])})" for m in near[:5]) if near else ""
-        raise NotFound(f"no action matches {query!r}{hint}")
+        near = _nearest(prep, nq, qwords, partnership)
+        hint = "; nearest: " + "; ".join(f"{m.id} ({_short(G.nodes[m.id])})" for m in near) if near else ""
+        raise NotFound(f"no action matches {_short({'text': q}, 80)!r}{hint}")
     scored.sort(key=lambda m: (-m.score, m.id))
     return scored
+
+
+#: at most this many candidates are compared character by character for the "nearest" hint
+NEAR_POOL = 100
+
+
+def _nearest(prep: _Prepared, nq: str, qwords: set[str], partnership: str | None, k: int = 5) -> list[Match]:
+    """The ``k`` candidates nearest a phrase that matched none: the share of its words they have, plus a
+    tenth of difflib's similarity of the texts. Candidates are compared in order of shared words, and
+    only while they can still enter the top ``k`` (at most :data:`NEAR_POOL`, the phrase cut to 120
+    characters), so a long phrase on a large graph stays fast."""
+    pool = []
+    for n, fields, words in prep.rows:
+        if partnership is None or prep.partnership(n) == partnership:
+            pool.append((len(qwords & words) / len(qwords) if qwords else 0.0, n, fields))
+    pool.sort(key=lambda p: (-p[0], p[1]))
+    nq = nq[:120]
+    best: list[Match] = []
+    for overlap, n, fields in pool[:NEAR_POOL]:
+        if len(best) >= k and overlap + 0.1 < best[-1].score:
+            break  # the similarity adds at most 0.1: nothing further on can enter the top k
+        hay = " \n ".join(fields)[: len(nq) * 2]
+        best.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay).ratio() / 10))
+        best.sort(key=lambda m: (-m.score, m.id))
+        best = best[:k]
+    return best
 
 
 #: how far the best match must score above the next for :func:`choose` to take it without asking
@@ -250,7 +271,7 @@ def impact(G: nx.MultiDiGraph, driver: str, partnership: str | None = None,
            documents: dict[str, str] | None = None) -> Answer:
     """Every plan, theme and action a driver reaches, each with the chain from it up to the driver."""
     if driver not in G:
-        near = difflib.get_close_matches(driver, list(G.nodes), n=5, cutoff=0.5)
+        near = close_matches(driver, G.nodes, n=5, cutoff=0.5)
         raise NotFound(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     down = _bfs(G, driver, partnership, reverse=True, documents=documents or {})
     # present each chain from the reached node up to the driver, as `why` would

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from ..core.errors import DataError, DriversError, NotFound, UsageError
 from . import guard
 from .live import Live, Snapshot, Source, Unavailable
+from .schedule import Scheduler
 from .worker import Limits, QueryFailed, QueryPool, QueryTimeout
 
 log = logging.getLogger("drivers.serve")
@@ -217,13 +218,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 # -- responses ------------------------------------------------------------------------------------
 
-_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def encode(obj) -> bytes:
     """Compact JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped: text from the data can never
     be read as markup, even by a client that sniffs it as HTML."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).translate(_UNSAFE).encode("utf-8")
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _UNSAFE:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text.encode("utf-8")
 
 
 def json_response(obj, status: int = 200, headers: dict | None = None, body: bytes | None = None) -> Response:
@@ -284,11 +289,17 @@ class _Answers:
                 self._bytes -= len(old)
 
 
+#: endpoints whose answers wait on a query worker process: they run in Starlette's thread pool, not
+#: in the scheduler's few threads (which they would hold while they wait)
+WAITING = {"query", "sparql"}
+
+
 @dataclass
 class App:
     live: Live
     pool: QueryPool
     cache: _Answers = field(default_factory=_Answers)
+    scheduler: Scheduler = field(default_factory=Scheduler)
 
     def endpoint(self, ep: Endpoint):
         async def handle(request: Request) -> Response:
@@ -311,7 +322,9 @@ class App:
                     if ep.cache:
                         self.cache.put(snap.version, key, body)
                     return json_response(None, body=body)
-                return await run_in_threadpool(work)
+                if ep.name in WAITING:
+                    return await run_in_threadpool(work)
+                return await self.scheduler.run(ep.name, work)
             except DriversError as exc:
                 status = status_of(exc)
                 return error_response(status, str(exc), {"Retry-After": "5"} if status == 503 else None)
@@ -322,14 +335,13 @@ class App:
 
     async def page(self, request: Request) -> Response:
         try:
-            snap = await run_in_threadpool(self.live.current)
-            text = await run_in_threadpool(snap.page_html)
+            text = await self.scheduler.run("page", lambda: self.live.current().page_html())
         except DriversError as exc:
             return error_response(status_of(exc), str(exc))
         return Response(text, media_type="text/html", headers=guard.page_headers(text))
 
     async def health(self, request: Request) -> Response:
-        h = await run_in_threadpool(self.live.health)
+        h = await self.scheduler.run("health", self.live.health)
         return json_response(h, 200 if h["status"] != "unavailable" else 503)
 
     async def openapi(self, request: Request) -> Response:
@@ -407,6 +419,7 @@ def create_app(source: Source | Live, *, limits: Limits = Limits(), cors: tuple[
     async def lifespan(_app):
         yield
         pool.close()
+        app.scheduler.close()
 
     star = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error})

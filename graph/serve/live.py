@@ -161,11 +161,12 @@ class Snapshot:
         """Anything else derived from this snapshot (encoded responses), made once."""
         return self._lazy.get("x:" + key, make)
 
-    def warm(self) -> None:
+    def warm(self, page: bool = True) -> None:
         """Make the derived values now (in the background thread), so no request waits for them."""
-        for make in (self.why_graph, self.documents, self.catalog, self.search_index, self.suggest_index,
-                     self.page_html):
+        for make in (self.why_graph, self.documents, self.catalog, self.search_index, self.suggest_index):
             make()
+        if page:
+            self.page_html()
 
 
 class Unavailable(DriversError):
@@ -189,11 +190,11 @@ class Live:
         self._done = threading.Condition(self._lock)
 
     # -- making snapshots -------------------------------------------------------------------------
-    def _open(self, version: str) -> Snapshot:
+    def _open(self, version: str, page: bool = True) -> Snapshot:
         backend, spec = self.source.open()
         snap = Snapshot(self.source, version, backend, spec)
         if self.warm:
-            snap.warm()
+            snap.warm(page)
         return snap
 
     def _install(self, snap: Snapshot) -> None:
@@ -217,10 +218,19 @@ class Live:
 
     def start(self) -> Snapshot:
         """Make the first snapshot now; a DriversError (bad data, unreachable server) is raised."""
-        snap = self._open(self.source.version())
+        snap = self._open(self.source.version(), page=False)
         self._checked = time.monotonic()
         self._install(snap)
+        if self.warm:  # the page (the largest part) is made while the API already answers
+            threading.Thread(target=self._quietly, args=(snap.page_html,), name="drivers-page", daemon=True).start()
         return snap
+
+    @staticmethod
+    def _quietly(make: Callable[[], Any]) -> None:
+        try:
+            make()
+        except Exception:  # noqa: BLE001 - the request for the page reports it
+            pass
 
     def _version(self) -> str | None:
         try:
