@@ -215,6 +215,8 @@ def main() -> None:
             proc, url = start(data, args.store, env)
             ready = time.perf_counter() - t0
             try:
+                with urllib.request.urlopen(url, timeout=900) as r:  # the page is made in the background at
+                    r.read()                                        # start: measure after it, at steady state
                 work = requests_for(url, args.clients * args.requests, args.seed)
                 plan = [work[i::args.clients] for i in range(args.clients)]
                 firsts = list({kind: (kind, path) for kind, path in reversed(work)}.values())
@@ -228,6 +230,7 @@ def main() -> None:
             print(f"\n== {name} ({args.store} store): ready in {ready:.1f} s, server RSS "
                   f"{rss:.0f} MiB" if rss else f"\n== {name}: ready in {ready:.1f} s")
             figures[name] = report(name, results, seconds, args.clients)
+            print(f"  machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during the run")
             print(f"  server CPU {cpu:.1f} s = {cpu / max(1, len(results)) * 1000:.1f} ms a request, "
                   f"{cpu / seconds:.2f} cores busy on average")
         if "bundled" in figures:

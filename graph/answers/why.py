@@ -155,17 +155,16 @@ def _nearest(prep: _Prepared, nq: str, qwords: set[str], partnership: str | None
     return best
 
 
-#: how far the best match must score above the next for :func:`choose` to take it without asking
-CLEAR_LEAD = 0.25
-
-
 def choose(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
            ) -> tuple[str | None, list[str]]:
-    """(the node, the others that matched) when one clearly wins — an id, the only match, or a match
-    that scores :data:`CLEAR_LEAD` above the next (the phrase is a clearly larger share of its
-    text); else (None, every match best first): the caller asks which one was meant."""
+    """(the node, the others that matched) when one clearly wins — an id, the only match, or a phrase
+    that is at least half of one action's title or text and at least twice the share of any other's;
+    else (None, every match best first): the caller asks which one was meant."""
     scored = matches(G, query, partnership, types)
-    if len(scored) == 1 or scored[0].score - scored[1].score >= CLEAR_LEAD:
+    if len(scored) == 1:
+        return scored[0].id, []
+    best, second = scored[0].score - 1.0, max(scored[1].score - 1.0, 0.0)  # the shares of substring matches
+    if best >= 0.5 and second * 2 <= best:
         return scored[0].id, [m.id for m in scored[1:]]
     return None, [m.id for m in scored]
 
@@ -304,14 +303,16 @@ def plan_of(G: nx.MultiDiGraph, n: str) -> str | None:
 
 
 def candidates_json(G: nx.MultiDiGraph, ids: list[str]) -> list[dict]:
-    """The actions a phrase could mean, for the user to choose from: each with its plan and partnership."""
+    """The actions a phrase could mean, for the user to choose from: id, type, title, and the number,
+    plan (id) and partnership where they have one."""
     rows = []
     for n in ids:
-        info = node_info(G, n)
-        info["partnership"] = partnership_of(G, n)
-        plan = plan_of(G, n)
-        info["plan"] = {"id": plan, "title": G.nodes[plan].get("title")} if plan else None
-        rows.append(info)
+        d = G.nodes[n]
+        row = {"id": n, "type": d.get("type"), "title": d.get("title")}
+        for key, value in (("number", d.get("number")), ("plan", plan_of(G, n)), ("partnership", partnership_of(G, n))):
+            if value:
+                row[key] = value
+        rows.append(row)
     return rows
 
 

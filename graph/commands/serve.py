@@ -25,13 +25,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host``:``port`` (0: a free port), or exit 2 saying what to change."""
+def resolve(host: str, port: int) -> tuple:
+    """The address to listen on for ``host``:``port``, or exit 2 saying what to change."""
     try:
-        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        return socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     except (socket.gaierror, UnicodeError) as exc:
         raise Failure(f"--host {host!r} is not an address or a name this machine can resolve: {exc}") from None
-    family, kind, proto, _, addr = infos[0]
+
+
+def listen(host: str, port: int, info: tuple) -> socket.socket:
+    """A listening socket on the resolved address (port 0: a free one), or exit 2 saying what to change."""
+    family, kind, proto, _, addr = info
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -107,15 +111,16 @@ def serve(obj: Ctx, host: str, port: int, data: Path | None, endpoint: str | Non
     data_dir = data if data is not None else obj.data_dir
     if not endpoint and not data_dir.is_dir():
         raise Failure(f"the data folder {data_dir} does not exist; give --data DIR")
+    info = resolve(host, port)
     loopback = is_loopback(host)
     if not loopback:
         click.echo(f"Warning: listening on {host} makes the graph visible to every machine that can reach this "
                    "one; put a reverse proxy with access control in front (README: drivers serve).", err=True)
-    sock = listen(host, port)
+    sock = listen(host, port, info)
     try:
         source = Source(data_dir, obj.base, obj.store, endpoint, refresh)
         click.echo(f"Loading the graph from the {source.label} ...", err=True)
-        allowed = (*LOOPBACK_NAMES, *allow_hosts) if loopback else (allow_hosts or None)
+        allowed = (*LOOPBACK_NAMES, host.strip("[]").lower(), *allow_hosts) if loopback else (allow_hosts or None)
         app = create_app(source, limits=Limits(timeout=query_timeout, max_rows=max_rows), cors=cors,
                          allowed_hosts=allowed)
         _stderr_logging()

@@ -244,7 +244,9 @@ def error_response(status: int, message: str, headers: dict | None = None) -> Re
 def status_of(exc: Exception) -> int:
     from ..store.local import StoreError
     from ..store.remote import RemoteError
-    if isinstance(exc, NotFound):
+    if getattr(exc, "candidates", None):
+        return 300  # several records fit: the answer lists them to choose from
+    if isinstance(exc, NotFound) or type(exc).__name__ == "UnknownId":
         return 404
     if isinstance(exc, guard.TooLarge):
         return 413
@@ -327,6 +329,9 @@ class App:
                 return await self.scheduler.run(ep.name, work)
             except DriversError as exc:
                 status = status_of(exc)
+                if status == 300:  # as the command line's --format json: the candidates to choose from
+                    return json_response({"status": 300, "error": "ambiguous", "message": str(exc),
+                                          "query": getattr(exc, "query", ""), "candidates": exc.candidates}, 300)
                 return error_response(status, str(exc), {"Retry-After": "5"} if status == 503 else None)
             except Exception:  # noqa: BLE001 - logged here, never sent
                 log.exception("error answering %s", request.url.path)

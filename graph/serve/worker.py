@@ -8,8 +8,8 @@ new worker is started for the next query. A worker that dies (out of memory) giv
 
 * Each worker opens the store as the command line does (:class:`~.live.WorkerSpec`): the Oxigraph
   cache folder read-only, the rdflib graph built from the data folder, or the SPARQL server.
-* Only SELECT and ASK (as ``drivers sparql``), never ``SERVICE``: a query cannot make this
-  machine fetch from anywhere (against ``--endpoint``, not the SPARQL server either).
+* Only SELECT and ASK (as ``drivers sparql``), never ``SERVICE`` or ``FROM``: a query cannot make
+  this machine fetch from anywhere (against ``--endpoint``, not the SPARQL server either).
 * At most ``max_rows`` rows come back; the answer then says it was cut (``truncated``).
 * At most ``size`` workers run at once; a query that finds them all busy waits for one within
   its time limit.
@@ -54,8 +54,12 @@ class Answer:
 
 
 def refuse_service(query, where: str = "query") -> None:
-    """UsageError when a prepared query has a ``SERVICE`` clause anywhere in it."""
+    """UsageError when a prepared query has a ``SERVICE`` clause anywhere in it, or ``FROM`` /
+    ``FROM NAMED`` (rdflib would fetch such a graph from the web, or read it from a file)."""
     from rdflib.plugins.sparql.parserutils import CompValue
+    if query.algebra.get("datasetClause"):
+        raise UsageError(f"{where}: FROM and FROM NAMED are not allowed: the query already sees the whole graph, "
+                         "and they would make the server load a graph from elsewhere")
     stack = [query.algebra]
     while stack:
         node = stack.pop()
