@@ -509,3 +509,48 @@ def test_no_accessibility_violations(real_page):
             ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.length, v.nodes[0].html])))"
             ".catch(e => done([['error', String(e)]]));")
         assert result == [], json.dumps(result, indent=1)
+
+
+def test_the_same_page_takes_its_data_from_an_api(browser, tiny_built):
+    """`drivers serve`'s form of the page: no data inline, fetched from ``{api}page`` on the same origin."""
+    import http.server
+    import threading
+
+    page = viz.html(None, api="api/").encode("utf-8")
+    data = json.dumps(viz.page_data(tiny_built.nx, tiny_built.union)).encode("utf-8")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            body, kind = (page, "text/html") if self.path.split("#")[0] in ("/", "/index.html") else \
+                (data, "application/json") if self.path == "/api/page" else (b"{}", "application/json")
+            self.send_response(200 if body != b"{}" else 404)
+            self.send_header("Content-Type", kind + "; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+                                                                     "downloadThroughput": -1, "uploadThroughput": -1})
+        p = open_page(browser, f"http://127.0.0.1:{server.server_port}/#node=plan-p")
+        assert js(p, "return explorer.selected()") == "plan-p"
+        assert js(p, "return explorer.search('4.1')[0]") == "board-c"
+        assert js(p, "return document.getElementById('graph-data').textContent") == "null"
+        assert severe(p) == []
+    finally:
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
+                                                                     "downloadThroughput": 0, "uploadThroughput": 0})
+        server.shutdown()
+
+
+def test_an_api_path_that_is_not_a_plain_path_is_refused():
+    from graph.core.errors import UsageError
+
+    for bad in ('api/" onload="x', "javascript:alert(1)/", "api"):
+        with pytest.raises(UsageError):
+            viz.html(None, api=bad)

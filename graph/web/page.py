@@ -86,7 +86,7 @@ FAMILIES = {
 REVERSED = {*w.UP_RELS, "qualityIndicator"}
 LABEL_CHARS = 44   # a label's length before it is cut (at a word), unless that makes two labels alike
 SHORT_CHARS = 24   # the same when zoomed out (the page then draws these)
-MANY = 1500        # above this many nodes outside the actions, the first view also closes themes and outcomes
+MANY = 1000        # above this many nodes outside the actions, the first view also closes themes and outcomes
 
 DEFAULT_DEPTH = 2
 _VIS_FILE = re.compile(r"vis-(\d+)\.(\d+)\.(\d+)$")

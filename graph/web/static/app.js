@@ -242,8 +242,10 @@
     // the same walk as graph/answers/why.py (_bfs): breadth first over the "is driven by" relations,
     // edges in (relation, from, to, source) order, never into another partnership's own nodes
     function edgeKey(k) { var e = E[k]; return [e.rel, N[e.f].id, N[e.t].id, e.source]; }
-    var sortedOut = outE.map(function (ks) { return ks.slice().sort(function (a, b) { return cmpArr(edgeKey(a), edgeKey(b)); }); });
-    var sortedIn = inE.map(function (ks) { return ks.slice().sort(function (a, b) { return cmpArr(edgeKey(a), edgeKey(b)); }); });
+    function byKey(a, b) { return cmpArr(edgeKey(a), edgeKey(b)); }
+    var sortedOut = [], sortedIn = [];  // each node's links in walking order, sorted when first walked
+    function linksOut(x) { return sortedOut[x] || (sortedOut[x] = outE[x].slice().sort(byKey)); }
+    function linksIn(x) { return sortedIn[x] || (sortedIn[x] = inE[x].slice().sort(byKey)); }
     mark("sorted");
     function bfs(startI, scope, reverse, statedOnly) {
       if (statedOnly === undefined && DATA.meta.inferred) {
@@ -253,7 +255,7 @@
       }
       var parent = new Map(), queue = [startI], seen = new Set([startI]);
       for (var q = 0; q < queue.length; q++) {
-        var x = queue[q], ks = reverse ? sortedIn[x] : sortedOut[x];
+        var x = queue[q], ks = reverse ? linksIn(x) : linksOut(x);
         for (var j = 0; j < ks.length; j++) {
           var e = E[ks[j]];
           if (!UP.has(e.rel) || statedOnly && e.inferred) continue;
@@ -296,7 +298,7 @@
       var prev = new Map([[a, -1]]), queue = [a];
       for (var q = 0; q < queue.length; q++) {
         var x = queue[q];
-        var ks = sortedOut[x].concat(sortedIn[x]);
+        var ks = linksOut(x).concat(linksIn(x));
         for (var j = 0; j < ks.length; j++) {
           var e = E[ks[j]], y = e.f === x ? e.t : e.f;
           if (prev.has(y)) continue;
@@ -877,7 +879,8 @@
         plans.sort(function (a, b) { return cmpStr(a.title, b.title); }).forEach(function (n) {
           var reach = 0;
           bfs(n.i, null, true, true).forEach(function (k, j) { if (N[j].type === "Action") reach++; });
-          var li = el("li"); li.appendChild(nodeButton(n.i)); li.appendChild(el("span", " " + reach + " actions", "count"));
+          var li = el("li"); li.appendChild(nodeButton(n.i));
+          li.appendChild(el("span", " " + reach + (reach === 1 ? " action" : " actions"), "count"));
           ul.appendChild(li);
         });
         ps.appendChild(ul);
