@@ -554,3 +554,19 @@ def test_an_api_path_that_is_not_a_plain_path_is_refused():
     for bad in ('api/" onload="x', "javascript:alert(1)/", "api"):
         with pytest.raises(UsageError):
             viz.html(None, api=bad)
+
+
+def test_what_drives_this_box_answers_a_pasted_action_offline(real_page, real_built):
+    from selenium.webdriver.common.by import By
+
+    text = " ".join(real_built.nx.nodes["nl-neglect-ap-a1"]["text"].split())[20:90]  # a phrase from its middle
+    area = real_page.find_element(By.ID, "ask")
+    area.send_keys(text)
+    real_page.find_element(By.CSS_SELECTOR, ".ask-form button").click()
+    assert wait_for(real_page, "return explorer.selected()", "nl-neglect-ap-a1") == "nl-neglect-ap-a1"
+    assert "What drives it (" in real_page.find_element(By.ID, "why").text
+    got = real_page.execute_async_script("var done = arguments[arguments.length - 1];"
+                                         "explorer.select(null); explorer.ask(arguments[0]).then(done);",
+                                         "Provide free breakfast clubs in schools in the most deprived areas")
+    assert got == {"kind": "suggest", "suggestions": []} and js(real_page, "return explorer.selected()") is None
+    assert "No action in the graph is" in real_page.find_element(By.ID, "ask-result").text

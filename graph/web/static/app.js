@@ -855,6 +855,7 @@
       panel.appendChild(el("p", "Search above for an action, a driver or a UNCRC article, or pick one below. Drivers are " +
                                 "on the left, what they drive to the right; select an action to see what drives it, " +
                                 "step by step, with the document that states each link.", "hint intro"));
+      renderAskBox();
       var cats = {};
       N.forEach(function (n, i) {
         if (n.type === "Driver" && n.number && n.category && passes(i)) (cats[n.category] = cats[n.category] || []).push(i);
@@ -885,6 +886,122 @@
         });
         ps.appendChild(ul);
       }
+    }
+
+    // -- "What drives this?": pasted text to its action, or (with drivers serve) suggestions ----------
+    function normText(s) { return fold(s).replace(/["\u201c\u201d]/g, "").replace(/\s+/g, " ").trim(); }
+    /** The actions a pasted text is, best first: as graph/answers/why.py's find, a phrase found in an
+     * action's title or text (the larger its share, the better), else 80% of 3 or more words. */
+    function findActions(text) {
+      var q = normText(text), qw = words(q), out = [];
+      if (!q) return out;
+      N.forEach(function (n, i) {
+        if (n.type !== "Action") return;
+        if (state.partnership && n.partnership && n.partnership !== state.partnership) return;
+        var fields = [n.title, n.text].filter(Boolean).map(normText), best = 0;
+        fields.forEach(function (f) { if (f.indexOf(q) >= 0) best = Math.max(best, 1 + q.length / f.length); });
+        if (!best && qw.length >= 3) {
+          var have = new Set(words(fields.join(" ")));
+          var share = qw.filter(function (w) { return have.has(w); }).length / qw.length;
+          if (share >= 0.8) best = share;
+        }
+        if (best) out.push([best, n.id, i]);
+      });
+      out.sort(function (a, b) { return b[0] - a[0] || cmpStr(a[1], b[1]); });
+      // one clear winner: the only action holding the phrase, or one holding it as a much larger share
+      var holders = out.filter(function (r) { return r[0] >= 1; });
+      out.clear = out.length === 1 || holders.length === 1 ||
+                  holders.length > 1 && holders[0][0] - 1 >= 2 * (holders[1][0] - 1);
+      return out;
+    }
+    var askText = "";
+    function renderAskBox() {
+      var s = section("What drives this?", "ask-box");
+      var form = el("form", null, "ask-form");
+      var lab = el("label", "Paste an action from a plan, or describe a new one");
+      lab.setAttribute("for", "ask");
+      var area = el("textarea");
+      area.id = "ask"; area.rows = 3; area.value = askText;
+      var btn = el("button", "What drives this?"); btn.type = "submit";
+      form.appendChild(lab); form.appendChild(area); form.appendChild(btn);
+      form.addEventListener("submit", function (ev) { ev.preventDefault(); ask(area.value); });
+      s.appendChild(form);
+      var out = el("div"); out.id = "ask-result"; out.setAttribute("aria-live", "polite");
+      s.appendChild(out);
+    }
+    function askResult() { return document.getElementById("ask-result"); }
+    function showChoices(list, text) {
+      var out = askResult();
+      out.replaceChildren(el("p", "Several actions match \u201c" + short(text, 80) + "\u201d; choose one:", "hint"));
+      var ul = el("ul", null, "plain");
+      list.forEach(function (c) {
+        var i = byId.get(c.id !== undefined ? c.id : c);
+        if (i === undefined) return;
+        var li = el("li"); li.appendChild(nodeButton(i)); li.appendChild(el("span", " " + context(i), "cite"));
+        ul.appendChild(li);
+      });
+      out.appendChild(ul);
+    }
+    function suggestionRows(sugg) {  // a list, or {type: [...]} groups, as drivers suggest --format json gives them
+      if (Array.isArray(sugg)) return sugg;
+      var rows = [];
+      Object.keys(sugg || {}).forEach(function (k) { if (Array.isArray(sugg[k])) rows = rows.concat(sugg[k]); });
+      return rows;
+    }
+    function showSuggestions(sugg, text, note) {
+      var out = askResult(), rows = suggestionRows(sugg);
+      out.replaceChildren(el("p", "No action in the graph is \u201c" + short(text, 80) + "\u201d. " +
+                                  (rows.length ? "Suggested links, best first \u2014 INFERRED from the words, not stated " +
+                                                 "in any document; check each before you accept it:" :
+                                                 note || "No confident suggestion."), rows.length ? "hint inferred-note" : "hint"));
+      var ol = el("ol", null, "suggestions");
+      rows.forEach(function (r) {
+        var li = el("li"), i = byId.get(r.id);
+        li.appendChild(i === undefined ? el("span", r.title || r.id) : nodeButton(i));
+        li.appendChild(el("span", (r.type || "") + (r.score !== undefined ? " \u00b7 score " + Number(r.score).toFixed(2) : ""), "tag"));
+        li.appendChild(el("span", "inferred", "tag inferred"));
+        var ev = r.evidence;
+        if (ev) li.appendChild(el("div", Array.isArray(ev) ? ev.map(function (x) { return typeof x === "string" ? x : JSON.stringify(x); })
+                                                               .join("; ") : typeof ev === "string" ? ev : JSON.stringify(ev), "cite"));
+        ol.appendChild(li);
+      });
+      out.appendChild(ol);
+    }
+    /** "What drives this?" for pasted text: the answer shown, as a Promise of {kind, ...}. */
+    function ask(text) {
+      text = String(text || "");
+      askText = text;
+      var area = document.getElementById("ask");
+      if (area && area.value !== text) area.value = text;
+      if (!text.trim()) return Promise.resolve({kind: "empty"});
+      if (API) {
+        return fetch(API + "ask?q=" + encodeURIComponent(text) + (state.partnership ? "&partnership=" +
+                     encodeURIComponent(state.partnership) : ""), {headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.json().then(function (body) { return {ok: r.ok, status: r.status, body: body}; }); })
+          .then(function (r) {
+            var b = r.body || {};
+            if (!r.ok) { showSuggestions([], text, "The server answered " + r.status + ": " + (b.message || b.error || "")); return {kind: "error", status: r.status}; }
+            if (b.kind === "why" && b.why && b.why.action && byId.has(b.why.action.id)) {
+              go({node: b.why.action.id}, {focusPanel: true});
+              return {kind: "why", id: b.why.action.id, drivers: (b.why.drivers || []).length};
+            }
+            if (b.kind === "choose") { showChoices(b.candidates || [], text); return {kind: "choose", candidates: (b.candidates || []).map(function (c) { return c.id; })}; }
+            showSuggestions(b.suggestions, text);
+            return {kind: "suggest", suggestions: suggestionRows(b.suggestions).map(function (s) { return s.id; })};
+          });
+      }
+      var found = findActions(text), hits = found.map(function (r) { return r[2]; });
+      if (hits.length && found.clear) {
+        go({node: N[hits[0]].id}, {focusPanel: true});
+        return Promise.resolve({kind: "why", id: N[hits[0]].id, drivers: ctx.tree ? ctx.tree.size : 0});
+      }
+      if (hits.length > 1) {
+        showChoices(hits.slice(0, 12).map(function (i) { return N[i].id; }), text);
+        return Promise.resolve({kind: "choose", candidates: hits.slice(0, 12).map(function (i) { return N[i].id; })});
+      }
+      showSuggestions([], text, "Suggestions for new text come from drivers serve (or, at a terminal, drivers suggest " +
+                                "\u201c\u2026\u201d); this offline page answers only for actions in the graph.");
+      return Promise.resolve({kind: "suggest", suggestions: []});
     }
 
     // -- selecting, framing, the address ---------------------------------------------------------
@@ -1274,6 +1391,7 @@
         return true;
       },
       csv: shownCsv,
+      ask: ask,
       heads: function () { return heads.slice(); }
     });
 
