@@ -311,6 +311,7 @@ def test_host_check_and_headers(oxigraph_served):
     spec = s.json("/api")
     assert spec["openapi"].startswith("3.") and "/api/ask" in spec["paths"] and "/api/query/{name}" in spec["paths"]
     assert s.json("/api/page") == _page_data()
+    assert b"data-api=\"api/\"" in page and b'id="graph-data" type="application/json">null<' in page
 
 
 def _page_data() -> dict:
@@ -428,21 +429,23 @@ def test_the_served_page_opens_in_chromium_without_console_errors(oxigraph_serve
     try:
         driver.set_script_timeout(60)
         driver.get(oxigraph_served.url)
-        # the explorer's test API (window.explorer) once it is there, else the page's ready flag
         ready = driver.execute_async_script(
-            "var done = arguments[arguments.length - 1], t0 = Date.now();"
-            "(function wait() {"
-            "  if (window.explorer && window.explorer.ready) {"
-            "    window.explorer.ready.then(function () { done({ok: true, api: true}); },"
-            "                               function (e) { done({ok: false, e: String(e)}); });"
-            "  } else if (window.__ready === true) { done({ok: true, api: false}); }"
-            "  else if (Date.now() - t0 > 50000) { done({ok: false, e: 'the page never became ready'}); }"
-            "  else { setTimeout(wait, 100); } })();")
-        assert ready["ok"], ready
-        if ready["api"]:
-            assert driver.execute_script("return window.explorer.search('neglect').length") > 0
-        drawn = driver.execute_script("return document.querySelectorAll('#graph canvas').length")
-        assert drawn >= 1
+            "var done = arguments[arguments.length - 1];"
+            "window.explorer.ready.then(function () { done({ok: true}); }, function (e) { done({ok: false, e: String(e)}); });")
+        assert ready["ok"], ready  # its data came from /api/page under the served policy (connect-src 'self')
+        assert driver.execute_script("return window.explorer.search('neglect').length") > 0
+        # the "What drives this?" box asks /api/ask: a phrase of one action, several, and new text
+        asked = {}
+        for text in (PHRASE, "mental health", NEW_TEXT):
+            driver.get(oxigraph_served.url)  # each from the opening view, where the box is
+            asked[text] = driver.execute_async_script(
+                "var done = arguments[arguments.length - 1], text = arguments[0];"
+                "window.explorer.ready.then(function () { return window.explorer.ask(text); })"
+                "  .then(done, function (e) { done({kind: 'failed', e: String(e)}); });", text)
+        assert asked[PHRASE]["kind"] == "why" and asked[PHRASE]["id"] == cli_json("why", PHRASE)["action"]["id"]
+        assert asked["mental health"]["kind"] == "choose" and len(asked["mental health"]["candidates"]) > 1, asked
+        assert asked[NEW_TEXT]["kind"] == "suggest"
+        assert asked[NEW_TEXT]["suggestions"] == [x["id"] for x in cli_json("suggest", NEW_TEXT)]
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
     finally:

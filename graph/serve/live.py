@@ -152,9 +152,11 @@ class Snapshot:
         return self._lazy.get("page_data", make)
 
     def page_html(self) -> str:
+        """The explorer page without its data: it fetches ``api/page`` (a path relative to the page, so
+        it works behind a proxy under a sub-path too) and asks ``api/ask``."""
         def make():
             from ..web.page import html
-            return html(self.page_data())
+            return html(None, api="api/")
         return self._lazy.get("page_html", make)
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
@@ -166,7 +168,7 @@ class Snapshot:
         for make in (self.why_graph, self.documents, self.catalog, self.search_index, self.suggest_index):
             make()
         if page:
-            self.page_html()
+            self.page_data()
 
 
 class Unavailable(DriversError):
@@ -221,8 +223,8 @@ class Live:
         snap = self._open(self.source.version(), page=False)
         self._checked = time.monotonic()
         self._install(snap)
-        if self.warm:  # the page (the largest part) is made while the API already answers
-            threading.Thread(target=self._quietly, args=(snap.page_html,), name="drivers-page", daemon=True).start()
+        if self.warm:  # the page's data (the largest part) is made while the API already answers
+            threading.Thread(target=self._quietly, args=(snap.page_data,), name="drivers-page", daemon=True).start()
         return snap
 
     @staticmethod
