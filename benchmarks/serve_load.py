@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import re
 import selectors
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,17 +88,15 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def sparql(url: str, query: str) -> list[dict]:
-    with urllib.request.urlopen(url + "api/sparql?" + urllib.parse.urlencode({"query": query}), timeout=120) as r:
-        return json.loads(r.read())
-
-
-def requests_for(url: str, n: int, seed: int) -> list[tuple[str, str]]:
-    """``n`` (endpoint, path) pairs drawn from the data behind ``url``."""
-    actions = sparql(url, "SELECT ?id ?text WHERE { ?a a dg:Action ; dcterms:identifier ?id ; dg:text ?text } ORDER BY ?id")
-    drivers = sparql(url, "SELECT ?id ?title WHERE { ?d a dg:Driver ; dcterms:identifier ?id ; dcterms:title ?title } "
-                          "ORDER BY ?id")
-    numbers = [r["n"] for r in sparql(url, "SELECT DISTINCT ?n WHERE { ?e a dg:EditionEntry ; dg:number ?n } ORDER BY ?n")]
+def requests_for(data: Path, n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` (endpoint, path) pairs drawn from the data in ``data`` (read from the same Oxigraph cache)."""
+    sys.path.insert(0, str(ROOT))
+    from graph.store import backend
+    G = backend(data, "https://w3id.org/drivers-graph/id/", "oxigraph", None).why_graph()
+    nodes = sorted(G.nodes(data=True))
+    actions = [{"id": i, "text": d.get("text") or d["title"]} for i, d in nodes if d["type"] == "Action"]
+    drivers = [{"id": i, "title": d["title"]} for i, d in nodes if d["type"] == "Driver"]
+    numbers = sorted({d["number"] for _, d in nodes if d["type"] == "Driver" and d.get("number")})
     rnd = random.Random(seed)
 
     def phrase(text: str) -> str:
@@ -217,7 +213,7 @@ def main() -> None:
             try:
                 with urllib.request.urlopen(url, timeout=900) as r:  # the page is made in the background at
                     r.read()                                        # start: measure after it, at steady state
-                work = requests_for(url, args.clients * args.requests, args.seed)
+                work = requests_for(data, args.clients * args.requests, args.seed)
                 plan = [work[i::args.clients] for i in range(args.clients)]
                 firsts = list({kind: (kind, path) for kind, path in reversed(work)}.values())
                 asyncio.run(run_clients(url, [firsts], 120))  # one of each first, outside the figures
