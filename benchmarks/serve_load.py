@@ -19,7 +19,6 @@ import asyncio
 import os
 import random
 import re
-import selectors
 import signal
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.serving import served_url  # noqa: E402  (shared with the tests)
 MIX = {"search": 0.3, "node": 0.2, "why": 0.35, "suggest": 0.15}
 NEW_TEXTS = ["improve access to mental health support for care experienced young people",
              "reduce the cost of the school day in the most deprived areas",
@@ -46,16 +47,10 @@ def drivers_cmd() -> list[str]:
 def start(data: Path, store: str, env: dict) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([*drivers_cmd(), "--data", str(data), "--store", store, "serve", "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline, line = time.monotonic() + 900, ""
-    while "Serving" not in line:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            sys.exit(f"drivers serve did not start: {proc.stderr.read()[-1500:]}")
-        if sel.select(timeout=1):
-            line = proc.stdout.readline()
-    url = re.search(r"http://[^ ]+/", line).group(0)
+    try:
+        url = served_url(proc, 900)
+    except RuntimeError as exc:
+        sys.exit(str(exc))
     assert urllib.parse.urlsplit(url).hostname == "127.0.0.1", url  # loopback only
     return proc, url
 
@@ -90,7 +85,6 @@ def cpu_seconds(pid: int) -> float:
 
 def requests_for(data: Path, n: int, seed: int) -> list[tuple[str, str]]:
     """``n`` (endpoint, path) pairs drawn from the data in ``data`` (read from the same Oxigraph cache)."""
-    sys.path.insert(0, str(ROOT))
     from graph.store import backend
     G = backend(data, "https://w3id.org/drivers-graph/id/", "oxigraph", None).why_graph()
     nodes = sorted(G.nodes(data=True))

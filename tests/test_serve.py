@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import re
-import selectors
 import shutil
 import signal
 import socket
@@ -27,6 +26,7 @@ from click.testing import CliRunner
 from cli import main
 
 from .conftest import DATA, TINY
+from .serving import served_url
 from .test_server import oxigraph_server
 
 START = 240  # seconds a server may take to load (the rdflib store builds everything first)
@@ -72,17 +72,10 @@ def drivers_serve(*args: str, data: Path | None = DATA, store: str = "oxigraph",
         cmd += ["--endpoint", endpoint]
     cmd += ["serve", "--port", "0", *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    deadline, line = time.monotonic() + START, ""
-    while "Serving" not in line:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"drivers serve did not start: {proc.stderr.read()[-2000:]}")
-        if sel.select(timeout=1):
-            line = proc.stdout.readline()
-    sel.close()
-    url = re.search(r"http://[^ ]+/", line).group(0)
+    try:
+        url = served_url(proc, START)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     parts = urllib.parse.urlsplit(url)
     try:
         yield Served(url, proc, parts.hostname, parts.port)
