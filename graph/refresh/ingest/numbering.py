@@ -50,7 +50,7 @@ def number_entries(doc: ParsedDocument) -> list[dict[str, Any]]:
                 sc = similarity(r.title, d.title) if r.title else 0.0
                 if not r.title and not num_same:
                     continue
-                score = sc + (0.35 if num_same else 0.0) + (0.15 if j == k else 0.0)
+                score = sc + ((0.5 if doc.table_cells else 0.35) if num_same else 0.0) + (0.15 if j == k else 0.0)
                 if score >= 0.45:
                     pairs.append((score, k, j, i))
         taken_r: set[int] = set()

@@ -34,10 +34,11 @@ URL_RE = re.compile(r"(?<![\w@])(?:https?://\S+|www\.\S+|[A-Za-z0-9-]+(?:\.[A-Za
 SITE_RE = re.compile(r"\|\s*((?:[A-Z][\w&'-]*)(?:\s+[A-Z][\w&'-]*)*)")
 
 
-U_RE = re.compile(r"<u>(.*?)</u>", re.S)
+#: a linked run: underlined (``<u>``, group 2) or a hyperlink with its address (``<a href>``, groups 1 and 3)
+U_RE = re.compile(r"<u>(?P<u>.*?)</u>|<a href=\"(?P<href>[^\"]*)\">(?P<a>.*?)</a>", re.S)
 
 
-TAG_RE = re.compile(r"</?(?:u|i|b|p|em|strong)>")
+TAG_RE = re.compile(r"</?(?:u|i|b|p|em|strong)>|<a href=\"[^\"]*\">|</a>")
 
 
 END_RE = re.compile(r"^(?:This document can be made available|To make a request, please contact)", re.I)
