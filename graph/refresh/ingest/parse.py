@@ -13,7 +13,7 @@ from ...core.model import CATEGORIES
 from .links import _bare_link, _extract_links, _url_only, link_runs
 from .parsed import Detail, ParsedDocument, Row
 from .readers import read_lines
-from .text import CATEGORY_INDEX, DOMAIN_RE, END_RE, ENTRY_RE, HEADING_RE, MONTHS, TAG_RE, TERMINAL, _clean, _heading_kind, norm, similarity
+from .text import BULLET, CATEGORY_INDEX, DOMAIN_RE, END_RE, ENTRY_RE, HEADING_RE, MONTHS, TAG_RE, TERMINAL, _clean, _heading_kind, norm, similarity
 
 
 def parse_document(path: Path) -> ParsedDocument:
@@ -191,7 +191,7 @@ def _parse_details(lines: list[tuple[int, str]], doc: ParsedDocument) -> None:
             current = start(no, m.group("num"), m.group("rest"), False)
             prev_blank = False
             continue
-        bm = re.match(r"^[-•]\s+(.*)$", text)
+        bm = re.match(rf"^{BULLET}\s+(.*)$", text)
         if bm and current is not None and _unnumbered_entry(bm.group(1), summary_text):
             current = start(no, None, bm.group(1), False)
             prev_blank = False
@@ -234,12 +234,12 @@ def _paragraphs(first: str, lines: list[tuple[int, str]]) -> list[tuple[str, lis
         indented = raw[:1].isspace()
         s = raw.strip()
         if not paras:
-            paras.append([re.sub(r"^[-•]\s+", "", s), []])
+            paras.append([re.sub(rf"^{BULLET}\s+", "", s), []])
             blank = False
             continue
         prev = paras[-1][0]
-        if re.match(r"^[-•]\s+", s):
-            body = re.sub(r"^[-•]\s+", "", s)
+        if re.match(rf"^{BULLET}\s+", s):
+            body = re.sub(rf"^{BULLET}\s+", "", s)
             if indented:                         # a sub-bullet: a new paragraph
                 paras.append([body, []])
             else:                                # a page-break bullet: the text runs on
