@@ -227,5 +227,7 @@ def import_(obj: Ctx, file: Path, year: int, force: bool) -> None:
     with write_lock(obj.data_dir):
         target, text, summary = import_edition(file, year, data, obj.data_dir, force)
         write_text(target, text)
+    for w in summary["warnings"]:
+        click.echo(str(w), err=True)
     click.echo(f"Wrote {target}: edition {summary['edition']}, {summary['entries']} entries, "
                f"{len(summary['new_drivers'])} new drivers")

@@ -109,11 +109,12 @@ def _parse_summary(lines: list[tuple[int, str]], doc: ParsedDocument, rest: list
                 prev = last[ci]
                 if prev.title is None or _known_words(title, vocab):
                     prev.title = f"{prev.title} {title}".strip() if prev.title else title
+                    prev.source = f"{prev.source} {title}".strip()
                     continue
                 doc.warn(no, f"unreadable summary row {title!r} (its words occur nowhere else in the document); "
                              "left out", hint="check the row in the published document")
                 continue
-            row = Row(columns[ci], num, title or None, no)
+            row = Row(columns[ci], num, title or None, no, source=f"{num} {title}".strip())
             doc.rows.append(row)
             last[ci] = row
 
