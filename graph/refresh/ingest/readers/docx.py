@@ -77,14 +77,15 @@ def docx_lines(path: Path) -> Reading:
             n += 1
             text, mark_deleted = _paragraph(block, state)
             style = styles.get(_style_id(block), "")
-            if state.in_toc and not text.strip() or re.match(r"^(?:toc|TOC|Contents)\s*\d", style) or \
-                    style.lower().startswith("toc"):
+            if state.in_toc and not text.strip() or style.lower().startswith("toc"):
                 continue
             if mark_deleted:
                 carry += text
                 continue
             text, carry = carry + text, ""
             m = re.match(r"Heading (\d)", style)
+            if style == "Web link" and text.strip() and "<a href=" not in text:
+                text = f"<u>{text}</u>"      # a link text with no known address, as ``document`` writes it
             if m and text.strip():
                 text = "#" * int(m.group(1)) + " " + re.sub(r"</?(?:u|a)\b[^>]*>", "", text)
             elif style == "Title" and text.strip():
