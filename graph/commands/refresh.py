@@ -111,7 +111,7 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
 
 @main.command()
 @click.option("--edition", "year", type=int, required=True, help="The edition year to review.")
-@click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD; default: the edition's date).")
+@click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD, YYYY-MM or YYYY; default: today).")
 @click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
 @output_options("table", "json", "md")
 @click.pass_obj
@@ -119,7 +119,8 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
 def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt: str) -> None:
     """The refresh checklist for an edition: expired and ending drivers, Bills now Acts, numbering, references, titles, links.
 
-    Exit 0 when there is nothing to review, 1 when there are findings.
+    Findings are dated as of today unless --as-of gives another date. Exit 0 when there is
+    nothing to review, 1 when there are findings.
 
     Example: drivers review --edition 2023 --as-of 2024-06-01
     """
