@@ -356,6 +356,7 @@ def render_docx(data: Data, ed: Edition) -> bytes:
             cells = table.add_row().cells
             cells[0].text = num
             cells[1].text = title
+        table.columns[0].width, table.columns[1].width = Mm(20), Mm(150)
         for row in table.rows:
             row.cells[0].width, row.cells[1].width = Mm(20), Mm(150)
     for cat, entries in cats:
