@@ -168,7 +168,8 @@ def render_html(data: Data, ed: Edition) -> str:
             if title.strip():
                 body.append(f'<tr><td>{esc(num)}</td><td><a href="{href}">{esc(title)}</a></td></tr>')
             else:   # the Summary prints no title: the number links to the entry, named by its heading
-                body.append(f'<tr><td><a href="{href}" aria-label="{esc(_detail_head(e))}">{esc(num) or "(none)"}'
+                shown = num or "(none)"
+                body.append(f'<tr><td><a href="{href}" aria-label="{esc(shown)}: {esc(e["title"])}">{esc(shown)}'
                             '</a></td><td></td></tr>')
         body.append("</tbody>\n</table>")
     for cat, entries in cats:
