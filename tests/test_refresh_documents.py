@@ -12,28 +12,18 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli import main
 from graph.core.loader import load
 from graph.refresh.diff import diff_editions, is_empty
 from graph.refresh.ingest import build_edition, compare, parse_document
 from graph.refresh.ingest.readers import pdf_tables
 
-from .conftest import DATA, SEEDS, snapshot
+from .conftest import SEEDS, snapshot
+from .test_ingest import real, run  # noqa: F401 - the module's data fixture and CLI runner
 
 PDF = Path(__file__).resolve().parent / "fixtures" / "pdf"
 EDITIONS = Path(__file__).resolve().parent / "fixtures" / "editions"
 SEED_001 = SEEDS / "001_846164effe67b3c7.txt"
-
-
-def run(data: Path, *args: str):
-    return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
-
-
-@pytest.fixture(scope="module")
-def real():
-    return load(DATA)
 
 
 # --- 1. PDF in ------------------------------------------------------------------------------------
@@ -161,23 +151,24 @@ def test_reformatted_source_text_still_carries_over(data_copy: Path, tmp_path: P
 
 # --- 3. never wrong data silently -----------------------------------------------------------------
 
-def _paste_again(text: str, start_marker: str, end_marker: str) -> tuple[str, int]:
-    """``text`` with the entry from ``start_marker`` to the end of the line holding ``end_marker``
-    pasted again at the end of the Local drivers; and the line the original starts on."""
+def _ingest_pasted(data: Path, tmp_path: Path, start_marker: str, end_marker: str):
+    """Ingest seed 001 with the entry from ``start_marker`` to the end of the line holding
+    ``end_marker`` pasted again at the end of the Local drivers: (the result, the line the
+    original starts on)."""
+    text = SEED_001.read_text(encoding="utf-8")
     start = text.index(start_marker)
-    end = text.index("\n", text.index(end_marker, start))
-    pasted = text[start:end]
-    return text.replace("\nImprovement programmes\n", "\n" + pasted + "\n\nImprovement programmes\n", 1), \
-        text[:start].count("\n") + 1
+    pasted = text[start:text.index("\n", text.index(end_marker, start))]
+    src = tmp_path / "pasted.txt"
+    src.write_text(text.replace("\nImprovement programmes\n", "\n" + pasted + "\n\nImprovement programmes\n", 1),
+                   encoding="utf-8")
+    r = run(data, "ingest", str(src), "--edition", "2024")
+    assert r.exit_code == 0, r.output
+    return r, text[:start].count("\n") + 1
 
 
 def test_pasted_section_is_left_out_with_both_lines(data_copy: Path, tmp_path: Path):
-    text, line_first = _paste_again(SEED_001.read_text(encoding="utf-8"), "- 2.2 North Lanarkshire Programme of Work:",
-                                    "Programme of Work to 2028 as at March 2023.pdf")
-    src = tmp_path / "pasted.txt"
-    src.write_text(text, encoding="utf-8")
-    r = run(data_copy, "ingest", str(src), "--edition", "2024")
-    assert r.exit_code == 0, r.output
+    r, line_first = _ingest_pasted(data_copy, tmp_path, "- 2.2 North Lanarkshire Programme of Work:",
+                                   "Programme of Work to 2028 as at March 2023.pdf")
     m = re.search(r"\[WARN\] \[[^]]*pasted\.txt:(\d+)\] entry 2\.2 .* at line (\d+) repeats the entry at line (\d+) word "
                   r"for word; the repeat is left out", r.stderr)
     assert m and m.group(1) == m.group(2) and int(m.group(3)) == line_first and int(m.group(2)) > line_first
@@ -189,12 +180,8 @@ def test_pasted_section_is_never_another_partnerships_driver(data_copy: Path, tm
     """2.3's LOIP pasted again: South Lanarkshire also has a 'Local Outcome Improvement Plan'."""
     data = load(data_copy)
     assert any(r.id.startswith("sl-") and "Local Outcome Improvement Plan" in r.title for r in data.of_type("drivers"))
-    text, line_first = _paste_again(SEED_001.read_text(encoding="utf-8"), "- 2.3 Local Outcome Improvement Plan:",
-                                    "Local Outcome Improvement Plans (northlanarkshire.gov.uk)")
-    src = tmp_path / "pasted.txt"
-    src.write_text(text, encoding="utf-8")
-    r = run(data_copy, "ingest", str(src), "--edition", "2024")
-    assert r.exit_code == 0, r.output
+    r, line_first = _ingest_pasted(data_copy, tmp_path, "- 2.3 Local Outcome Improvement Plan:",
+                                   "Local Outcome Improvement Plans (northlanarkshire.gov.uk)")
     assert re.search(rf"has the same title 'Local Outcome Improvement Plan' as the entry at line {line_first}; both kept",
                      r.stderr)
     ed = load(data_copy).edition_for_year(2024)

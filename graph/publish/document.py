@@ -52,6 +52,15 @@ def _by_category(ed: Edition) -> list[tuple[str, list[dict[str, Any]]]]:
             if any(e["category"] == c for e in entries)]
 
 
+def new_subcategories(entries: list[dict[str, Any]]):
+    """Each entry of a category, with the subcategory whose heading comes before it (None if none)."""
+    sub = None
+    for e in entries:
+        starts = e.get("subcategory") if e.get("subcategory") and e["subcategory"] != sub else None
+        sub = e.get("subcategory") or sub
+        yield starts, e
+
+
 def _summary_cells(e: dict[str, Any]) -> tuple[str, str]:
     return e.get("summary_number", e["number"]), e.get("summary_title", "")
 
@@ -117,10 +126,8 @@ def render_markdown(data: Data, ed: Edition) -> str:
         out.append("")
     for cat, entries in cats:
         out += [f"## {CATEGORY_HEADINGS[cat]}", ""]
-        sub = None
-        for e in entries:
-            if e.get("subcategory") and e["subcategory"] != sub:
-                sub = e["subcategory"]
+        for sub, e in new_subcategories(entries):
+            if sub:
                 out += [f"### {SUBCATEGORY_HEADINGS[sub]}", ""]
             out += [f"{'#' * _entry_level(e, 2)} {md_escape(_detail_head(e))}", ""]
             for p in _paragraphs(e):
@@ -174,10 +181,8 @@ def render_html(data: Data, ed: Edition) -> str:
         body.append("</tbody>\n</table>")
     for cat, entries in cats:
         body.append(f"<h2>{esc(CATEGORY_HEADINGS[cat])}</h2>")
-        sub = None
-        for e in entries:
-            if e.get("subcategory") and e["subcategory"] != sub:
-                sub = e["subcategory"]
+        for sub, e in new_subcategories(entries):
+            if sub:
                 body.append(f"<h3>{esc(SUBCATEGORY_HEADINGS[sub])}</h3>")
             level = _entry_level(e, 2)
             body.append(f'<section id="{_anchor(e["number"])}">')
@@ -291,7 +296,9 @@ def _toc(doc) -> None:
         p._p.append(run)
 
 
-def _hyperlink(paragraph, text: str, url: str) -> None:
+def add_hyperlink(paragraph, text: str, url: str, run_properties: list[tuple[str, str]] | None = None) -> None:
+    """Append a real hyperlink (``w:hyperlink`` to an external address) to a python-docx paragraph,
+    its run in the Hyperlink style, or with ``run_properties`` ((tag, w:val) pairs) instead."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -301,9 +308,10 @@ def _hyperlink(paragraph, text: str, url: str) -> None:
     link.set(qn("r:id"), rid)
     run = OxmlElement("w:r")
     rpr = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), paragraph.part.document.styles["Hyperlink"].style_id)
-    rpr.append(style)
+    for tag, val in run_properties or [("w:rStyle", paragraph.part.document.styles["Hyperlink"].style_id)]:
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), val)
+        rpr.append(el)
     run.append(rpr)
     t = OxmlElement("w:t")
     t.set(qn("xml:space"), "preserve")
@@ -362,17 +370,15 @@ def render_docx(data: Data, ed: Edition) -> bytes:
             row.cells[0].width, row.cells[1].width = Mm(20), Mm(150)
     for cat, entries in cats:
         doc.add_heading(CATEGORY_HEADINGS[cat], 1)
-        sub = None
-        for e in entries:
-            if e.get("subcategory") and e["subcategory"] != sub:
-                sub = e["subcategory"]
+        for sub, e in new_subcategories(entries):
+            if sub:
                 doc.add_heading(SUBCATEGORY_HEADINGS[sub], 2)
             doc.add_heading(_detail_head(e), _entry_level(e, 1))
             for p in _paragraphs(e):
                 doc.add_paragraph(p)
             for link, url in _links(data, e):
                 if url:
-                    _hyperlink(doc.add_paragraph(), link, url)
+                    add_hyperlink(doc.add_paragraph(), link, url)
                 else:
                     doc.add_paragraph(link, style=WEB_LINK_STYLE)
     buf = io.BytesIO()
