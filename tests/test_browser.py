@@ -569,4 +569,9 @@ def test_what_drives_this_box_answers_a_pasted_action_offline(real_page, real_bu
                                          "explorer.select(null); explorer.ask(arguments[0]).then(done);",
                                          "Provide free breakfast clubs in schools in the most deprived areas")
     assert got == {"kind": "suggest", "suggestions": []} and js(real_page, "return explorer.selected()") is None
+    # asked again while a node is selected: the answer still shows
+    js(real_page, "explorer.select('the-promise')")
+    again = real_page.execute_async_script("var done = arguments[arguments.length - 1];"
+                                           "explorer.ask(arguments[0]).then(done);", "zzz qqq www nothing at all")
+    assert again["kind"] == "suggest" and js(real_page, "return explorer.selected()") is None
     assert "No action in the graph is" in real_page.find_element(By.ID, "ask-result").text

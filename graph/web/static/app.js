@@ -929,7 +929,10 @@
       var out = el("div"); out.id = "ask-result"; out.setAttribute("aria-live", "polite");
       s.appendChild(out);
     }
-    function askResult() { return document.getElementById("ask-result"); }
+    function askResult() {  // the box's answer area, on the start panel (shown again if a node is selected)
+      if (!document.getElementById("ask-result")) go({node: null, to: null}, {});
+      return document.getElementById("ask-result");
+    }
     function showChoices(list, text) {
       var out = askResult();
       out.replaceChildren(el("p", "Several actions match \u201c" + short(text, 80) + "\u201d; choose one:", "hint"));
