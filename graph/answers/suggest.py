@@ -48,7 +48,7 @@ PER_TYPE = {"Driver": 3, "UNCRCArticle": 3, "WellbeingIndicator": 3, "PromiseFou
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
-METHOD = "bm25+phrases+lsa+neighbours"
+METHOD = "bm25+units+neighbours"
 NO_CONFIDENT = "no confident suggestion"
 
 
@@ -57,7 +57,7 @@ class Params:
     """Chosen on the tuning split only (benchmarks/suggest_tune.py); see the README's figures."""
 
     k1: float = 1.2
-    k3: float = 0.0              # BM25's query-term weighting (0: off, every query term counts once)
+    k3: float = 1.0              # BM25's query-term weighting (0: off, every query term counts once)
     b: float = 0.5
     saturation: float = 24.0     # lexical score s -> s / (s + saturation), so scores are 0..1
     semantic_weight: float = 0.0  # final = (1 - ws - wg) * lexical + ws * semantic + wg * graph
@@ -66,19 +66,20 @@ class Params:
     concept_weight: float = 0.5  # a thesaurus concept counts this much of a word
     title_weight: float = 2.0    # titles and aliases count this many times the summary's words
     phrase_weight: float = 0.5   # two adjacent content words count this much as a unit
+    unit_weight: bool = True     # with units: a matched phrase weighs as much as the words it stands for
     units: bool = True           # words inside a matched multi-word thesaurus phrase count only as it
     plan_stop: bool = True       # generic plan verbs do not score
     mine: bool = True            # acronyms the documents define join the thesaurus
     dims: int = 100              # LSA dimensions
     semantic: str = "lsa"        # "lsa": term-document SVD; "cooccurrence": word vectors from word windows
-    confident: float = 0.2       # a candidate below this score is not shown ...
+    confident: float = 0.15      # a candidate below this score is not shown ...
     min_words: float = 0.1       # ... nor one whose words match less than this (graph votes alone are no evidence)
-    relative: float = 0.6        # ... nor one below this share of its type's best score
+    relative: float = 0.5        # ... nor one below this share of its type's best score
     centre: bool = False         # semantic signal: cosine above the mean of the type's candidates, rescaled
     graph_scaled: bool = False   # graph votes scaled by the best neighbour's similarity
     semantic_neighbours: bool = False  # the graph signal's similar records found by the semantic space
     backoff: bool = False        # the semantic signal counts less when the words already match well
-    prior_weight: float = 0.05   # how often records of the query's kind link each candidate (training links)
+    prior_weight: float = 0.0    # how often records of the query's kind link each candidate (training links)
     lexical: bool = True
 
     @property
@@ -90,7 +91,7 @@ DEFAULT = Params()
 #: the method before issue 19, kept as a baseline: BM25 + thesaurus + neighbours (weight 0.2),
 #: no phrases, no generic-verb stop list, no mined acronyms, no semantic signal
 LEGACY = Params(saturation=24.0, semantic_weight=0.0, graph_weight=0.2, phrase_weight=0.0, plan_stop=False,
-                mine=False, units=False, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0)
+                mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0)
 
 # -- text ----------------------------------------------------------------------------------------
 
@@ -208,17 +209,20 @@ _SMALL = {"and", "of", "for", "the", "in", "on", "to", "&"}
 
 
 def _initials_match(long_form: str, acronym: str) -> str | None:
-    """The shortest tail of ``long_form`` whose capitalised words' initials spell ``acronym``."""
+    """The shortest tail of ``long_form`` whose words' initials spell ``acronym`` (small words such
+    as "and", "of" counted or skipped: "Permanence and Care Excellence" is PACE, "Child Protection
+    Committee" CPC), or None."""
     toks = long_form.replace(",", " ").split()
     acr = acronym.upper()
     for start in range(len(toks) - 1, -1, -1):
         tail = toks[start:]
-        initials = "".join(t[0].upper() for t in tail if t.lower() not in _SMALL)
         if tail[0].lower() in _SMALL:
             continue
-        if initials == acr or (len(acr) >= 3 and initials == acr.rstrip("S")):
+        skipped = "".join(t[0].upper() for t in tail if t.lower() not in _SMALL)
+        counted = "".join(t[0].upper() for t in tail if t != "&")
+        if acr in (skipped, counted) or (len(acr) >= 3 and acr.rstrip("S") in (skipped, counted)):
             return " ".join(tail)
-        if len(initials) > len(acr):
+        if len(skipped) > len(acr):
             return None
     return None
 
@@ -256,10 +260,12 @@ class Tokenizer:
     phrase_weight: float = DEFAULT.phrase_weight
     concept_weight: float = DEFAULT.concept_weight
     units: bool = DEFAULT.units
+    unit_weight: bool = False
 
     @classmethod
     def of(cls, thes: Thesaurus | None, p: Params) -> "Tokenizer":
-        return cls(thes, PLAN_STOP if p.plan_stop else STOP, p.phrase_weight, p.concept_weight, p.units)
+        return cls(thes, PLAN_STOP if p.plan_stop else STOP, p.phrase_weight, p.concept_weight, p.units,
+                   p.unit_weight)
 
     def content(self, toks: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """The (stem, word) pairs that score: no stop word (in any form), digit or one-letter stem."""
@@ -316,7 +322,11 @@ class Bag:
                 if s1 != s2:
                     self._put(f"{s1}_{s2}", f"{t1} {t2}", weight * tok.phrase_weight, tag)
         for concept, phrase in found:
-            self._put(_concept_token(concept), phrase, weight * tok.concept_weight, tag)
+            w = tok.concept_weight
+            if inside and tok.unit_weight:
+                # a unit stands for the content words it took out of the query
+                w = max(w, len(tok.content(words(phrase))))
+            self._put(_concept_token(concept), phrase, weight * w, tag)
 
     def _put(self, term: str, surface: str, weight: float, tag: str | None) -> None:
         self.tf[term] += weight
@@ -447,11 +457,11 @@ class Index:
     def space(self, hidden: frozenset = frozenset()):
         """The LSA space trained on every record except those of the ``hidden`` documents (an
         evaluation's held-back text stays unseen), with the candidates' vectors; cached. None when
-        the semantic signal is off or the corpus is too small."""
+        numpy is not installed or the corpus is too small."""
         key = (frozenset(hidden), self.params.dims, self.params.semantic)
         if key not in self._spaces:
             self._spaces[key] = None
-            if self.params.semantic_weight > 0:
+            if semantic_available():
                 from . import semantic
 
                 if self.params.semantic == "cooccurrence":
@@ -468,6 +478,13 @@ class Index:
 
 def _content(text: str, tok: Tokenizer) -> list[str]:
     return [s for s, _ in tok.content(words(text))]
+
+
+def semantic_available() -> bool:
+    """numpy is installed (the ``semantic`` extra): the LSA signal can be computed."""
+    import importlib.util
+
+    return importlib.util.find_spec("numpy") is not None
 
 
 def _all_texts(data: Data) -> list[str]:
@@ -574,8 +591,10 @@ class Parts:
 
 def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
             pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-            kind: str = "Action") -> dict[str, Parts]:
-    """Each candidate's lexical, semantic and graph signals for the query (all in 0..1)."""
+            kind: str = "Action", semantic: bool | None = None) -> dict[str, Parts]:
+    """Each candidate's lexical, semantic and graph signals for the query (all in 0..1). The semantic
+    one is computed when ``semantic`` (default: when ``p`` weighs it); ``kind``: the query record's type,
+    for the prior."""
     p = p or idx.params
     pool = idx.items if pool is None else pool
     near = neighbours(idx, q, pool, p.neighbours)
@@ -591,7 +610,8 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         for tid in it.links:
             votes[tid].append((sim, it))
     sem_of = None
-    space = idx.space(frozenset(hidden))
+    want = (p.semantic_weight > 0 or p.semantic_neighbours) if semantic is None else semantic
+    space = idx.space(frozenset(hidden)) if want else None
     if space is not None:
         sp, rows, mat = space
         qv = sp.embed(q.tf)
@@ -863,12 +883,15 @@ TUNED = "tuned-in-fold"
 METHODS = {
     "popularity": "the most-linked candidates in the training links, same for every query",
     "tfidf": "TF-IDF cosine over titles and summaries; no thesaurus, no graph signal",
-    "legacy": "the method before issue 19: BM25 + thesaurus + neighbour votes (weight 0.2), shared words only",
-    "bm25+phrases": "BM25 with the plan stop list, phrases and the thesaurus grown from the documents; no "
-                    "semantic or graph signal",
-    "lsa": "the LSA semantic signal alone",
-    METHOD: "the default: BM25 + phrases + LSA + neighbour votes, weights as chosen on the tuning split",
+    "legacy": "the method before issue 19: BM25 + thesaurus + neighbour votes (weight 0.2), words one by one",
+    "bm25+units": "BM25 with the plan stop list, phrases and units, the thesaurus grown from the documents; "
+                  "no graph signal",
+    "lsa": "the LSA semantic signal alone (numpy)",
+    METHOD: "the default: bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split",
+    METHOD + "+lsa": "the default with the LSA signal weighted 0.2 (the grid's first non-zero weight)",
 }
+#: the methods that need the semantic space (left out of the tables when numpy is not installed)
+SEMANTIC_METHODS = ("lsa", METHOD + "+lsa")
 CV_TUNED = "the default with the semantic and graph weights chosen on the other documents only"
 #: what the cross-validation chooses inside each fold: (semantic weight, graph weight), ties in this order
 CV_GRID = tuple((s, g) for s in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) for g in (0.0, 0.1, 0.2))
@@ -877,8 +900,9 @@ CV_GRID = tuple((s, g) for s in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) for g in (0.0, 0.
 def _method_params(m: str, p: Params) -> tuple[str, Params]:
     """(which index, the weights) a method ranks with."""
     return {"legacy": ("legacy", LEGACY),
-            "bm25+phrases": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0)),
-            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0)),
+            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0)),
+            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0)),
+            METHOD + "+lsa": ("full", replace(p, semantic_weight=0.2)),
             }.get(m, ("full", p))
 
 
@@ -972,6 +996,8 @@ class Evaluation:
             "full": Index.build(data, G, thesaurus=thesaurus, p=p)}
         self._pools: dict = {}
         self._signals: dict = {}
+        #: the semantic signal is computed (for the methods that weigh it) when numpy is installed
+        self.semantic = semantic_available()
 
     @property
     def full(self) -> Index:
@@ -1018,7 +1044,7 @@ class Evaluation:
             kind = ix.items[q.id].type if q.text is None else "Action"
             self._signals[ck] = signals(ix, bag, types=(q.type,), partnership=q.partnership,
                                         pool=self.pool(key, hidden), hidden=hidden if key == "full" else frozenset(),
-                                        p=ix.params, kind=kind)
+                                        p=ix.params, kind=kind, semantic=key == "full" and self.semantic)
         return self._signals[ck]
 
     def ranking(self, m: str, q: Query, hidden: frozenset, p: Params | None = None) -> list[str]:
@@ -1038,8 +1064,13 @@ class Evaluation:
         # candidates with no score at all keep their place after the scored ones, by id
         return got + [c for c in cands if c not in seen]
 
+    def methods(self, methods) -> tuple[str, ...]:
+        """``methods`` less those that need the semantic space when numpy is not installed."""
+        return tuple(m for m in methods if self.semantic or m not in SEMANTIC_METHODS)
+
     def score(self, queries: list[tuple[Query, frozenset]], methods, results: dict, details: list | None = None,
               settings: dict[str, Params] | None = None) -> None:
+        methods = self.methods(methods)
         for q, hidden in queries:
             for m in methods:
                 ranked = self.ranking(m, q, hidden, (settings or {}).get(m))
@@ -1088,7 +1119,7 @@ def evaluate(data: Data, G: nx.MultiDiGraph, split: str = "test", p: Params = DE
         ev.check({*held_out, *left_out})
         hidden = frozenset(held_out) | frozenset(left_out)
         ev.score([(q, hidden) for q in ev.queries(set(held_out))], methods, results, details)
-    return _rows(results, methods)
+    return _rows(results, ev.methods(methods))
 
 
 # -- leave one document out ----------------------------------------------------------------------
@@ -1129,6 +1160,8 @@ def select_weights(ev: Evaluation, fold: str, others: list[str], grid=CV_GRID,
     inner = [(q, frozenset({doc, fold})) for doc in others for q in ev.queries({doc})]
     best = None
     for i, (ws, wg) in enumerate(grid):
+        if ws > 0 and not ev.semantic:
+            continue
         score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg))
         key = (tuple(-x for x in score), i)
         if best is None or key < best[0]:
@@ -1156,7 +1189,7 @@ def cross_validate(data: Data, G: nx.MultiDiGraph, p: Params = DEFAULT, grid=CV_
                  {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg)})
         folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "inner_objective": round(inner[0], 3),
                       "queries": len(queries)})
-    return _rows(results, CV_METHODS), folds
+    return _rows(results, ev.methods(CV_METHODS)), folds
 
 
 # -- the paraphrase set --------------------------------------------------------------------------
@@ -1202,4 +1235,4 @@ def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict]
         raise UsageError("none of the paraphrased actions has a stated link from its own document")
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
     ev.score(queries, methods, results, details)
-    return _rows(results, methods)
+    return _rows(results, ev.methods(methods))
