@@ -571,10 +571,11 @@ class Suggestion:
     score: float
     rel: str
     evidence: dict
+    confident: bool = True
 
     def as_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "type": self.type, "score": self.score, "rel": self.rel,
-                "evidence": self.evidence}
+                "confident": self.confident, "evidence": self.evidence}
 
 
 @dataclass
@@ -740,11 +741,8 @@ class Result:
     suggestions: list[Suggestion]   # the confident ones, per type best first, types in TARGET_TYPES order
     already: list[str]              # targets the action already reaches through stated links
     by_type: dict[str, list[Suggestion]] = field(default_factory=dict)
-    below: dict[str, Suggestion | None] = field(default_factory=dict)  # per type: the best one not shown
-
-    @property
-    def confident(self) -> bool:
-        return bool(self.suggestions)
+    below: dict[str, Suggestion | None] = field(default_factory=dict)  # per type: the best one not confident
+    confident: bool = False         # some type has a confident suggestion
 
 
 def is_confident(s: Suggestion, best: float, p: Params) -> bool:
@@ -756,7 +754,7 @@ def is_confident(s: Suggestion, best: float, p: Params) -> bool:
 
 
 def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-            partnership: str | None = None, p: Params | None = None) -> Result:
+            partnership: str | None = None, p: Params | None = None, everything: bool = False) -> Result:
     """Candidates for an action id, or for new action text (not matched to an existing action).
 
     Each type is ranked on its own: up to ``top`` (default ``PER_TYPE``) candidates of a type whose
@@ -787,15 +785,18 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
     below: dict[str, Suggestion | None] = {}
     for ttype in (t for t in TARGET_TYPES if t in types):
         of_type = [s for s in ranked if s.type == ttype]
-        shown = [s for s in of_type if is_confident(s, of_type[0].score, p)][: top or PER_TYPE[ttype]]
+        sure = [s for s in of_type if is_confident(s, of_type[0].score, p)]
+        for s in of_type:
+            s.confident = s in sure
+        shown = (of_type if everything else sure)[: top or PER_TYPE[ttype]]
         by_type[ttype] = shown
-        below[ttype] = next((s for s in of_type if s not in shown), None)
+        below[ttype] = next((s for s in of_type if not s.confident and s not in shown), None)
     flat = [s for ttype in by_type for s in by_type[ttype]]
-    return Result(q, action, flat, already, by_type, below)
+    return Result(q, action, flat, already, by_type, below, any(s.confident for s in flat))
 
 
 def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-                     partnership: str | None = None) -> dict:
+                     partnership: str | None = None, everything: bool = False) -> dict:
     """The library entry point for the CLI's JSON and for a server (``/api/suggest?q=``): ``suggest``
     as a JSON-able object. Shape (stable)::
 
@@ -804,21 +805,25 @@ def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tu
          "already": [target id, ...],        # for an action id: what it already reaches
          "types": [{"type": "Driver", "rel": "drivenBy", "confident": bool,
                     "message": "no confident suggestion" | null,
-                    "suggestions": [{"id", "title", "type", "rel", "score", "evidence"}, ...],
+                    "suggestions": [{"id", "title", "type", "rel", "score", "confident", "evidence"}, ...],
                     "best_below": {"id", "title", "score"} | null}, ...],
          "suggestions": [the same rows, all types, in type order]}
+
+    Only confident candidates are listed unless ``everything`` (then the type's best ``top``, each
+    row saying whether it is confident); ``best_below`` is the best candidate that is not.
 
     ``evidence`` has ``lexical``, ``semantic`` and ``graph`` (the three signals, 0..1), and when they
     say something ``matched`` (words shared, "a ~ b" through the thesaurus), ``related`` (the
     candidate's words nearest in meaning) and ``similar`` (linked records that voted). Raises
     UsageError for an empty query or the id of a record that is not an action.
     """
-    res = suggest(idx, query, top=top, types=types, partnership=partnership)
+    res = suggest(idx, query, top=top, types=types, partnership=partnership, everything=everything)
     groups = []
     for ttype, rows in res.by_type.items():
         b = res.below.get(ttype)
-        groups.append({"type": ttype, "rel": TARGET_TYPES[ttype], "confident": bool(rows),
-                       "message": None if rows else NO_CONFIDENT,
+        sure = any(s.confident for s in rows)
+        groups.append({"type": ttype, "rel": TARGET_TYPES[ttype], "confident": sure,
+                       "message": None if sure else NO_CONFIDENT,
                        "suggestions": [s.as_dict() for s in rows],
                        "best_below": {"id": b.id, "title": b.title, "score": b.score} if b else None})
     return {"query": res.query, "action": res.action, "method": METHOD, "inferred": True,

@@ -30,13 +30,16 @@ from .base import Ctx, Failure, SUGGESTIONS, echo_json, handle_errors, main, out
                    "paraphrases of existing actions (paraphrase, see --paraphrases).")
 @click.option("--paraphrases", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="With --split paraphrase: the paraphrase file (default tests/fixtures/suggest-paraphrases.yaml).")
+@click.option("--all", "everything", is_flag=True, help="Also list candidates below the confidence threshold "
+                                                          "(marked so); each type still shows at most --top.")
 @click.option("--unlinked", is_flag=True, help="List the actions with no path up to any driver, each with its "
                                                "confident suggestions.")
 @output_options("table", "json")
 @click.pass_obj
 @handle_errors
 def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...], partnership: str | None, save: bool,
-            store: Path, evaluate: bool, split: str, paraphrases: Path | None, unlinked: bool, fmt: str) -> None:
+            store: Path, evaluate: bool, split: str, paraphrases: Path | None, everything: bool, unlinked: bool,
+            fmt: str) -> None:
     """Suggest the drivers, UNCRC articles, wellbeing indicators and Promise foundations behind an action.
 
     TEXT-or-ACTION-ID is new action text, or the id of an action (then what it already reaches is
@@ -44,7 +47,7 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
     evidence: the words that matched (a ~ b: through the thesaurus) and the similar, already-linked
     records that are linked to them; a type with none says "no confident suggestion". Suggestions are
     inferred, never stated: they are shown only here, or by why/viz --suggested once saved. Exit 1
-    when no type has a confident suggestion.
+    when nothing is listed (no confident suggestion of any type; with --all, no candidate at all).
 
     Example: drivers suggest "improve access to CAMHS for care experienced young people"
     """
@@ -69,7 +72,8 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
         return
     if not query:
         raise Failure("give TEXT-or-ACTION-ID, or --evaluate, or --unlinked")
-    out = sg.suggest_for_text(idx, query, top=top, types=sg.parse_types(types), partnership=partnership)
+    out = sg.suggest_for_text(idx, query, top=top, types=sg.parse_types(types), partnership=partnership,
+                              everything=everything)
     if save:
         from graph.answers import inferred
         if out["action"] is None:
@@ -82,20 +86,23 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
     else:
         for group in out["types"]:
             click.echo(f"{group['type']} ({group['rel']}):")
+            if group["suggestions"] and not group["confident"]:
+                click.echo(f"  {sg.NO_CONFIDENT}; the best, below the threshold:")
             if group["suggestions"]:
-                rows = [{"score": f"{x['score']:.3f}", "id": x["id"], "title": x["title"],
-                         "evidence": sg.evidence_text(x["evidence"])} for x in group["suggestions"]]
+                rows = [{"score": f"{x['score']:.3f}" + ("" if x["confident"] else " (weak)"), "id": x["id"],
+                         "title": x["title"], "evidence": sg.evidence_text(x["evidence"])}
+                        for x in group["suggestions"]]
                 click.echo(_indent(table(rows, ["score", "id", "title", "evidence"], width=60)))
             else:
-                best = group["best_below"]
+                best = group["best_below"] if not everything else None
                 click.echo(f"  {sg.NO_CONFIDENT}" + (f" (best: {best['id']}, score {best['score']:.3f})" if best else ""))
         if out["already"]:
             click.echo(f"Left out: {len(out['already'])} already linked (drivers why {out['action']}).")
         click.echo("Inferred suggestions, not stated links: check before use (drivers accept records one).")
         if save:
             click.echo(f"Saved {len(out['suggestions'])} suggestions for {out['action']} to {store}.")
-    if not out["confident"]:
-        raise Failure(f"{sg.NO_CONFIDENT} of any type; try other words or fewer --types", 1)
+    if not out["suggestions"]:
+        raise Failure(f"{sg.NO_CONFIDENT} of any type; try other words, fewer --types, or --all", 1)
 
 
 def _indent(text: str) -> str:
