@@ -649,3 +649,95 @@ def test_review_lists_unlinked_actions_of_the_editions_partnership(small):
     assert [f["id"] for f in north] == ["a-unlinked", "b-views"]
     assert north[0]["kind"] == "unlinked-action" and north[0]["suggestions"][0]["id"] == "poverty-act"
     assert check_unlinked_actions(Context(data, Edition("ed", 2023, "Drivers", "south", "src-d"), 2023)) == []
+
+
+# -- the semantic signal (LSA, numpy: measured, off by default) --------------------------------------
+
+def test_lsa_puts_words_that_share_records_near_each_other_deterministically():
+    np = pytest.importorskip("numpy")
+    from graph.answers import semantic
+
+    docs = [{"breakfast": 1, "club": 1, "poverty": 1}, {"poverty": 1, "income": 1, "breakfast": 1},
+            {"income": 1, "poverty": 1, "benefit": 1}, {"school": 1, "teacher": 1, "pupil": 1},
+            {"pupil": 1, "school": 1, "exam": 1}, {"teacher": 1, "exam": 1, "school": 1},
+            {"club": 1, "breakfast": 1, "income": 1}]
+    sp = semantic.train(docs, dims=2)
+    assert sp is not None and sp.vectors.shape == (len(sp.terms), 2)
+    near = float(sp.embed({"breakfast": 1}) @ sp.embed({"income": 1}))
+    far = float(sp.embed({"breakfast": 1}) @ sp.embed({"teacher": 1}))
+    assert near > 0.9 and far < 0.2
+    assert sp.embed({"unknown": 1}) is None and semantic.train(docs[:2]) is None
+    again = semantic.train(docs, dims=2)
+    assert np.array_equal(again.vectors, sp.vectors)
+    # word vectors: "breakfast" and "poverty" never meet, but both keep company with "income" and "meals"
+    wv = semantic.train_cooccurrence([["breakfast", "income"], ["poverty", "income"], ["breakfast", "meals"],
+                                      ["poverty", "meals"], ["school", "teacher"], ["pupil", "teacher"],
+                                      ["school", "exam"], ["pupil", "exam"]], dims=4)
+    assert wv is not None
+    assert float(wv.embed({"breakfast": 1}) @ wv.embed({"poverty": 1})) > 0.9
+    assert abs(float(wv.embed({"breakfast": 1}) @ wv.embed({"pupil": 1}))) < 0.1
+
+
+def test_the_semantic_signal_when_asked_finds_meaning_without_shared_words(small):
+    pytest.importorskip("numpy")
+    data, G, _ = small
+    p = replace(EVERY, semantic_weight=0.5)
+    idx = sg.Index.build(data, G, thesaurus=THES, p=p)
+    # "caregivers" is in no candidate's text; plan B's records put "parents" and "groups" with "incredible
+    # years", and the parenting programme is the only candidate sharing their meaning
+    res = sg.rank(idx, idx.query_bag("more incredible years groups"), types=("Driver",), p=p)
+    assert res and all(0 <= s.evidence["semantic"] <= 1 for s in res)
+
+
+# -- the real data: the issue's examples and other phrasings of the same kind ------------------------
+
+POVERTY = {"child-poverty-act-2017", "nl-child-poverty-delivery-plan", "sl-child-poverty-action-report",
+           "nl-tackling-poverty-strategy-2023-26", "nl-tackling-poverty-officers-group", "best-start-bright-futures-2022-26",
+           "nl-local-child-poverty-action-report-2022-23", "scottish-attainment-challenge", "fairer-scotland-action-plan-2016"}
+
+
+@pytest.fixture(scope="module")
+def real():
+    from graph.core.pipeline import build_graph
+
+    b = build_graph(Path(__file__).parent.parent / "data", check=False)
+    return sg.Index.build(b.data, b.nx)
+
+
+@pytest.mark.parametrize("text", [
+    "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day",
+    "Give pupils from low-income families free school meals during the holidays",
+    "Offer money advice to families struggling with the cost of living",
+])
+def test_poverty_actions_put_a_poverty_driver_first(real, text):
+    out = sg.suggest_for_text(real, text, types=("Driver",))
+    assert out["confident"] and out["types"][0]["suggestions"][0]["id"] in POVERTY, out["types"][0]
+
+
+@pytest.mark.parametrize("text", [
+    "Make sure children's views are heard at every children's hearing",
+    "Children should have a say in decisions made about them at hearings",
+])
+def test_actions_about_childrens_views_put_article_12_first(real, text):
+    out = sg.suggest_for_text(real, text, types=("UNCRCArticle",))
+    assert out["types"][0]["suggestions"][0]["id"] == "uncrc-article-12"
+    # and the generic "make sure" scores nothing
+    assert not any("make" in m or "sure" in m for s in out["suggestions"] for m in s["evidence"].get("matched", []))
+
+
+def test_nonsense_and_generic_text_get_no_confident_suggestion(real):
+    for text in ("zzzz qqqq", "Hold a conference", "Make sure we deliver and support this"):
+        out = sg.suggest_for_text(real, text)
+        assert out["confident"] is False and out["suggestions"] == [], text
+        assert {g["message"] for g in out["types"]} == {sg.NO_CONFIDENT}
+
+
+def test_each_type_is_ranked_on_its_own_and_kept_short(real):
+    out = sg.suggest_for_text(real, "Improve transitions for looked after young people moving into adult mental "
+                                    "health services")
+    for g in out["types"]:
+        assert len(g["suggestions"]) <= sg.PER_TYPE[g["type"]]
+        assert all(s["type"] == g["type"] and s["rel"] == sg.TARGET_TYPES[g["type"]] for s in g["suggestions"])
+        scores = [s["score"] for s in g["suggestions"]]
+        assert scores == sorted(scores, reverse=True) and all(s >= sg.DEFAULT.confident for s in scores)
+    assert json.loads(json.dumps(out)) == out   # JSON-able as it is
