@@ -33,12 +33,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError
-from ..core.model import Data
 from .why import UP_RELS, norm
+
+if TYPE_CHECKING:  # heavy: a warm `drivers suggest TEXT` imports neither
+    import networkx as nx
+
+    from ..core.model import Data
 
 #: candidate types and the relation an accepted suggestion of that type would state
 TARGET_TYPES = {"Driver": "drivenBy", "UNCRCArticle": "upholdsRight", "WellbeingIndicator": "contributesTo",
@@ -478,6 +481,49 @@ class Index:
 
 def _content(text: str, tok: Tokenizer) -> list[str]:
     return [s for s, _ in tok.content(words(text))]
+
+
+#: bump when the JSON form of an index changes
+INDEX_FORMAT = 2
+
+
+def index_to_json(idx: Index, record_ids) -> dict:
+    """A JSON-able form of the index for free-text queries (no NetworkX view, no semantic space):
+    what the CLI caches so that a warm ``drivers suggest TEXT`` parses no YAML and builds no RDF.
+    ``record_ids``: every record id of the data, so a query naming one is told apart from text."""
+    from dataclasses import asdict
+
+    def bag(b: Bag) -> list:
+        return [dict(b.tf), b.surface, b.length]
+
+    return {"format": INDEX_FORMAT, "params": asdict(idx.params), "ids": sorted(record_ids),
+            "thesaurus": None if idx.thesaurus is None else [idx.thesaurus.groups, idx.thesaurus.descriptors],
+            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases)]
+                        for t in idx.targets.values()],
+            # the records' surface words are never shown, and the corpus serves only the semantic signal
+            "items": [[i.id, i.type, i.title, i.source, i.partnership, [dict(i.bag.tf), {}, i.bag.length], i.links]
+                      for i in idx.items.values()],
+            "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df),
+            "corpus": idx.corpus if idx.params.semantic_weight > 0 else [],
+            "sequences": idx.sequences if idx.params.semantic_weight > 0 else []}
+
+
+def index_from_json(doc: dict) -> tuple[Index, set[str]]:
+    """``index_to_json`` read back: the index (without its NetworkX view) and the record ids. A
+    document of another format is a ValueError (the caller rebuilds)."""
+    if not isinstance(doc, dict) or doc.get("format") != INDEX_FORMAT:
+        raise ValueError("not a suggestion index of this format")
+
+    def bag(x: list) -> Bag:
+        return Bag(Counter(x[0]), dict(x[1]), float(x[2]))
+
+    thes = None if doc["thesaurus"] is None else Thesaurus(doc["thesaurus"][0], doc["thesaurus"][1])
+    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6])) for r in doc["targets"]}
+    items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6])) for r in doc["items"]}
+    idx = Index(targets, items, thes, Counter(doc["df"]), float(doc["avg_len"]), Counter(doc["item_df"]), None,
+                Params(**doc["params"]), [(s, dict(b)) for s, b in doc["corpus"]],
+                [(s, list(q)) for s, q in doc["sequences"]])
+    return idx, set(doc["ids"])
 
 
 def semantic_available() -> bool:

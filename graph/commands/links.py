@@ -52,11 +52,15 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
     Example: drivers suggest "improve access to CAMHS for care experienced young people"
     """
     from graph.answers import suggest as sg
-    b = obj.built()
     if evaluate:
-        _evaluate(sg, b, split, paraphrases, fmt)
+        _evaluate(sg, obj.built(), split, paraphrases, fmt)
         return
-    idx = sg.Index.build(b.data, b.nx)
+    idx = _text_index(obj, sg) if query and not unlinked and not save else None
+    if idx is None or (query or "").strip() in idx[1]:
+        b = obj.built()
+        idx = sg.Index.build(b.data, b.nx)
+    else:
+        idx = idx[0]
     if unlinked:
         rows = sg.unlinked_actions(idx, top or 3)
         if fmt == "json":
@@ -103,6 +107,49 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
             click.echo(f"Saved {len(out['suggestions'])} suggestions for {out['action']} to {store}.")
     if not out["suggestions"]:
         raise Failure(f"{sg.NO_CONFIDENT} of any type; try other words, fewer --types, or --all", 1)
+
+
+#: how many cached suggestion indexes are kept (least recently used go first)
+KEEP_INDEXES = 8
+
+
+def _text_index(obj: Ctx, sg):
+    """(index, record ids) for free-text queries, cached as JSON in the store's cache folder and keyed
+    by the data, the code and the thesaurus; None where there is no cache (``--store rdflib``,
+    ``--endpoint``) or it cannot be written. A warm ``drivers suggest TEXT`` then builds nothing."""
+    import hashlib
+    import json
+    import os
+
+    if obj.endpoint or obj.store != "oxigraph":
+        return None
+    from graph.core.errors import DriversError
+    from graph.store.local import cache_root, fingerprint
+
+    try:
+        key = hashlib.sha256((fingerprint(obj.data_dir, obj.base) + "\0").encode()
+                             + sg.THESAURUS.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return None
+    root = cache_root()
+    path = root / f"suggest-{key}.json"
+    try:
+        found = sg.index_from_json(json.loads(path.read_text(encoding="utf-8")))
+        os.utime(path)
+        return found
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        pass  # missing, unreadable or of another format: build it again
+    from graph.core.io import write_text
+    b = obj.built()
+    idx = sg.Index.build(b.data, b.nx)
+    try:
+        write_text(path, json.dumps(sg.index_to_json(idx, b.data.records), ensure_ascii=False, sort_keys=True))
+        olds = sorted(root.glob("suggest-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in olds[KEEP_INDEXES:]:
+            old.unlink(missing_ok=True)
+    except (DriversError, OSError):
+        pass  # no cache then; the answer is the same
+    return idx, set(b.data.records)
 
 
 def _indent(text: str) -> str:
