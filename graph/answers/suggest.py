@@ -1266,12 +1266,9 @@ def load_paraphrases(path: Path) -> list[dict]:
     return [{"action": r["action"], "text": r["text"]} for r in rows]
 
 
-def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict], p: Params = DEFAULT,
-                         methods=tuple(METHODS), ev: Evaluation | None = None,
-                         details: list | None = None) -> list[dict]:
-    """Each paraphrase as new text, scored against the stated links of the action it re-words, with that
-    action's document held back (its links from the graph signal, its text from the semantic model)."""
-    ev = ev or Evaluation(data, G, p)
+def paraphrase_queries(ev: Evaluation, paraphrases: list[dict]) -> list[tuple[Query, frozenset]]:
+    """One query per paraphrase and type the re-worded action has stated links of (from its own
+    document), with that document hidden."""
     queries = []
     for row in paraphrases:
         it = ev.full.items.get(row["action"])
@@ -1282,6 +1279,16 @@ def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict]
             gold = {t for t in gold_all if ev.full.targets[t].type == ttype}
             if gold:
                 queries.append((Query(it.id, ttype, gold, it.partnership, row["text"]), frozenset({it.source})))
+    return queries
+
+
+def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict], p: Params = DEFAULT,
+                         methods=tuple(METHODS), ev: Evaluation | None = None,
+                         details: list | None = None) -> list[dict]:
+    """Each paraphrase as new text, scored against the stated links of the action it re-words, with that
+    action's document held back (its links from the graph signal, its text from the semantic model)."""
+    ev = ev or Evaluation(data, G, p)
+    queries = paraphrase_queries(ev, paraphrases)
     if not queries:
         raise UsageError("none of the paraphrased actions has a stated link from its own document")
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
