@@ -9,7 +9,7 @@ its driver — the paraphrase case, without looking at the paraphrase set, which
 `drivers suggest --evaluate --split cv` instead chooses the semantic and graph weights inside each
 leave-one-document-out fold (graph.answers.suggest.cross_validate), with the same objective.
 
-    python benchmarks/suggest_tune.py            # about a minute
+    python benchmarks/suggest_tune.py            # a few minutes
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from graph.core.pipeline import build_graph  # noqa: E402
 
 GRID = {
     "semantic": ["lsa", "cooccurrence"],
-    "backoff": [False, True],
+    # (k3, unit_weight): BM25's query-term weight with units weighing as their words, or neither
+    "query_weighting": [(1.0, True), (0.0, False)],
     "saturation": [12.0, 24.0],
-    "semantic_weight": [0.0, 0.2, 0.4, 0.6],
+    "semantic_weight": [0.0, 0.2, 0.4],
     "graph_weight": [0.0, 0.1, 0.2],
     "prior_weight": [0.0, 0.05],
 }
@@ -40,8 +41,8 @@ def main() -> None:
     b = build_graph(Path(__file__).resolve().parent.parent / "data", check=False)
     t0 = time.perf_counter()
     results = []
-    for sem, backoff, sat in itertools.product(GRID["semantic"], GRID["backoff"], GRID["saturation"]):
-        base = replace(s.DEFAULT, semantic=sem, backoff=backoff, saturation=sat)
+    for sem, (k3, uw), sat in itertools.product(GRID["semantic"], GRID["query_weighting"], GRID["saturation"]):
+        base = replace(s.DEFAULT, semantic=sem, k3=k3, unit_weight=uw, saturation=sat)
         ev = s.Evaluation(b.data, b.nx, base)
         queries = [(q, frozenset(held) | frozenset(left)) for held, left in s.SPLITS["tune"]
                    for q in ev.queries(set(held))]
@@ -53,7 +54,8 @@ def main() -> None:
     print(f"{len(results)} settings in {time.perf_counter() - t0:.0f} s; best by the objective on the tuning split "
           "(mean MRR of records as written and masked; then each):")
     for (obj, plain, masked), p in results[:12]:
-        print(f"  {obj:.3f}  (as written {plain:.3f}, masked {masked:.3f})  semantic={p.semantic} backoff={p.backoff} "
+        print(f"  {obj:.3f}  (as written {plain:.3f}, masked {masked:.3f})  semantic={p.semantic} k3={p.k3} "
+              f"unit_weight={p.unit_weight} "
               f"saturation={p.saturation} semantic_weight={p.semantic_weight} graph_weight={p.graph_weight} "
               f"prior_weight={p.prior_weight}")
     d = next((r for r in results if r[1] == s.DEFAULT), None)

@@ -78,10 +78,6 @@ class Params:
     confident: float = 0.15      # a candidate below this score is not shown ...
     min_words: float = 0.1       # ... nor one whose words match less than this (graph votes alone are no evidence)
     relative: float = 0.5        # ... nor one below this share of its type's best score
-    centre: bool = False         # semantic signal: cosine above the mean of the type's candidates, rescaled
-    graph_scaled: bool = False   # graph votes scaled by the best neighbour's similarity
-    semantic_neighbours: bool = False  # the graph signal's similar records found by the semantic space
-    backoff: bool = False        # the semantic signal counts less when the words already match well
     prior_weight: float = 0.0    # how often records of the query's kind link each candidate (training links)
     lexical: bool = True
 
@@ -590,25 +586,6 @@ def neighbours(idx: Index, q: Bag, pool: dict[str, Item], k: int) -> list[tuple[
     return scored[:k]
 
 
-def _semantic_neighbours(idx: Index, q: Bag, pool: dict[str, Item], k: int, hidden: frozenset):
-    space = idx.space(hidden)
-    if space is None:
-        return []
-    sp = space[0]
-    qv = sp.embed(q.tf)
-    if qv is None:
-        return []
-    key = ("items", hidden, idx.params.dims, idx.params.semantic)
-    if key not in idx._spaces:
-        ids = sorted(idx.items)
-        idx._spaces[key] = (ids, sp.embed_many([idx.items[i].bag.tf for i in ids]))
-    ids, mat = idx._spaces[key]
-    sims = mat @ qv
-    scored = sorted(((float(sims[n]), ids[n]) for n in range(len(ids)) if ids[n] in pool and pool[ids[n]].links
-                     and sims[n] > 0), key=lambda x: (-x[0], x[1]))
-    return [(s, pool[i]) for s, i in scored[:k]]
-
-
 @dataclass
 class Suggestion:
     id: str
@@ -645,19 +622,15 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
     p = p or idx.params
     pool = idx.items if pool is None else pool
     near = neighbours(idx, q, pool, p.neighbours)
-    if p.semantic_neighbours:
-        near = _semantic_neighbours(idx, q, pool, p.neighbours, frozenset(hidden)) or near
     kind_links = Counter(t for it in pool.values() if it.type == kind for t in it.links)
     top_kind = max(kind_links.values(), default=0) or 1
     total = sum(s for s, _ in near) or 1.0
-    if p.graph_scaled and near:
-        total /= near[0][0]  # a neighbourhood of weakly similar records votes weakly
     votes: dict[str, list[tuple[float, Item]]] = defaultdict(list)
     for sim, it in near:
         for tid in it.links:
             votes[tid].append((sim, it))
     sem_of = None
-    want = (p.semantic_weight > 0 or p.semantic_neighbours) if semantic is None else semantic
+    want = p.semantic_weight > 0 if semantic is None else semantic
     space = idx.space(frozenset(hidden)) if want else None
     if space is not None:
         sp, rows, mat = space
@@ -676,19 +649,6 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         graph = sum(s for s, _ in votes.get(tid, [])) / total
         out[tid] = Parts(lex_n, sem_of.get(tid, 0.0) if sem_of else 0.0, graph, parts, votes.get(tid, []),
                          kind_links[tid] / top_kind)
-    if sem_of and p.backoff:
-        for ttype in {idx.targets[t].type for t in out}:
-            of_type = [s for t, s in out.items() if idx.targets[t].type == ttype]
-            best = max(s.lexical for s in of_type)
-            for s in of_type:
-                s.semantic *= (1 - best)
-    if sem_of and p.centre:
-        # every candidate shares some meaning with any query: what counts is how far above the rest it is
-        for ttype in {idx.targets[t].type for t in out}:
-            of_type = [s for t, s in out.items() if idx.targets[t].type == ttype]
-            mean = sum(s.semantic for s in of_type) / len(of_type)
-            for s in of_type:
-                s.semantic = max(0.0, (s.semantic - mean) / (1 - mean)) if mean < 1 else 0.0
     return out
 
 
