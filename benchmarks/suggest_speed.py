@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,22 +20,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from graph.answers import suggest as sg  # noqa: E402
 from graph.core.pipeline import build_graph  # noqa: E402
+from startup import drivers_cmd, timed  # noqa: E402  (the same process runner as the startup benchmark)
 
 QUERY = "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day"
-
-
-def drivers_cmd() -> list[str]:
-    script = Path(sys.executable).parent / "drivers"
-    return [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "cli"]
-
-
-def timed(cmd: list[str], env: dict) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
-    return time.perf_counter() - t0
 
 
 def main() -> None:
