@@ -13,8 +13,10 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-u
          "--disable-extensions", "--disable-default-apps")
 
 
-def launch(profile: Path, width: int, height: int, console_log: bool = False):
-    """A Chrome WebDriver with its own profile folder, a fixed viewport and the network emulated offline."""
+def launch(profile: Path, width: int, height: int, console_log: bool = False, offline: bool = True):
+    """A Chrome WebDriver with its own profile folder, a fixed viewport and the network emulated offline
+    (``offline=False`` for a page served from loopback by ``drivers serve``: background networking
+    stays off either way)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -27,7 +29,8 @@ def launch(profile: Path, width: int, height: int, console_log: bool = False):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
-                                                                "downloadThroughput": 0, "uploadThroughput": 0})
+    if offline:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
+                                                                    "downloadThroughput": 0, "uploadThroughput": 0})
     return driver

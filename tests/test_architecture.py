@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "graph"
 
 #: each room of graph/ and its layer: a room may import from lower layers only (peers stay apart)
-LAYERS = {"core": 0, "answers": 1, "store": 2, "refresh": 2, "web": 2, "publish": 3, "commands": 4}
+LAYERS = {"core": 0, "answers": 1, "store": 2, "refresh": 2, "web": 2, "publish": 3, "serve": 3, "commands": 4}
 
 
 def module_name(path: Path, root: Path) -> str:

@@ -6,6 +6,7 @@ partOf plan-p); plan-s upholds 19; plan-x nothing. Article 28 is a gap; 43 is no
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,14 @@ def test_cli_formats_and_exit_codes():
     assert run_cli("--plan", "act-a").exit_code == 2
     assert run_cli("--plan", "plan-zz").exit_code == 1
     assert run_cli("--framework", "npf").exit_code == 2
+
+
+def test_json_gives_each_row_its_covered_ids_and_the_gaps():
+    r = run_cli("--format", "json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["framework"] == "uncrc" and out["plan"] is None and "1-42" in out["scope"]
+    assert [c["label"] for c in out["columns"]] == ["3", "12", "19"]
+    assert {row["id"]: row["covers"] for row in out["rows"]} == {
+        "plan-p": ["uncrc-article-12", "uncrc-article-3"], "plan-s": ["uncrc-article-19"], "plan-x": []}
+    assert [g["id"] for g in out["gaps"]] == ["uncrc-article-28"]

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,16 +39,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A running `oxigraph serve`; yields its query URL."""
+@contextmanager
+def oxigraph_server(location: Path):
+    """A running `oxigraph serve` on a free loopback port, storing in ``location``; yields its query URL."""
     binary = oxigraph_binary()
     if binary is None:
         if os.environ.get("DRIVERS_REQUIRE_SERVER") == "1":
             pytest.fail("the oxigraph server binary is missing: pip install -e '.[dev]'")
         pytest.skip("the oxigraph server binary is missing (pip install -e '.[dev]')")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
@@ -61,12 +61,21 @@ def server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode(errors='replace')[-500:]}")
             time.sleep(0.1)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A running `oxigraph serve`; yields its query URL."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 def cli(*args: str, data: Path = DATA):

@@ -342,3 +342,8 @@ def test_build_exports_include_the_page(tiny_built, tmp_path: Path):
     page = files[tmp_path / "graph.html"]
     assert data_of(page)["meta"]["nodes"] == tiny_built.nx.number_of_nodes()
     assert page == all_exports(tiny_built.dataset, tiny_built.union, tiny_built.nx, tmp_path)[tmp_path / "graph.html"]
+
+
+def test_partnerships_of_all_nodes_at_once_agree_with_why(real_built, tiny_built):
+    for G in (real_built.nx, tiny_built.nx):
+        assert viz.partnerships(G) == {n: w.partnership_of(G, n) for n in G.nodes}

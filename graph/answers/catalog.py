@@ -10,6 +10,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ..core.errors import NotFound, UsageError
+from ..core.text import close_matches
 from ..core.namespace import DG
 from ..core.view import local, node_type
 
@@ -49,6 +50,8 @@ class Catalog:
     def __init__(self, g: Graph):
         self.g = g
         self._by_id: dict[str, URIRef] | None = None
+        self._editions: list[int] | None = None
+        self._entries: dict[tuple, dict] = {}  # (year, partnership) -> entries: a graph never changes
 
     # -- lookups -----------------------------------------------------------------------------
     @property
@@ -58,7 +61,9 @@ class Catalog:
         return self._by_id
 
     def editions(self) -> list[int]:
-        return sorted({int(y) for y in self.g.objects(None, DG.editionYear)})
+        if self._editions is None:
+            self._editions = sorted({int(y) for y in self.g.objects(None, DG.editionYear)})
+        return self._editions
 
     def _year(self, edition: int | None) -> int | None:
         years = self.editions()
@@ -73,12 +78,15 @@ class Catalog:
         year = self._year(edition)
         if year is None:
             return {}
+        if (year, partnership) in self._entries:
+            return self._entries[(year, partnership)]
         bindings = {"year": Literal(year)}
         if partnership:
             bindings["pship"] = Literal(partnership)
         out = {}
         for row in self.g.query(_ENTRIES_Q, initBindings=bindings):
             out[row.d] = (str(row.number), local(row.cat), int(row.order))
+        self._entries[(year, partnership)] = out
         return out
 
     def resolve(self, key: str, edition: int | None = None) -> URIRef:
@@ -90,9 +98,7 @@ class Catalog:
             matches = [d for d, (num, _, _) in self.entries(edition).items() if num == key]
             if matches:
                 return matches[0]
-        import difflib
-
-        near = difflib.get_close_matches(key, list(self.by_id), n=5, cutoff=0.5)
+        near = close_matches(key, self.by_id, n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise NotFound(f"no record with id or number {key!r}{hint}")
 

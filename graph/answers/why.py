@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..core.errors import NotFound
+from ..core.text import close_matches
 
 if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never imports NetworkX
     import networkx as nx
@@ -87,37 +89,118 @@ def find(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: 
 
     Raises NotFound (exit 1) with the nearest candidates when nothing matches.
     """
+    scored = matches(G, query, partnership, types)
+    return scored[0].id, [m.id for m in scored[1:]]
+
+
+def matches(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
+            ) -> list[Match]:
+    """Every node of ``types`` an id or pasted phrase matches, best first (an id is the one match).
+
+    A phrase inside an action's title or text scores 1 + the share of that field it is (so the
+    whole text scores 2); otherwise at least 80% of three or more words in common scores that
+    share. Raises NotFound with the nearest candidates when nothing matches.
+    """
     q = query.strip()
     if q in G:
-        return q, []
+        return [Match(q, 3.0)]
     nq = norm(q)
     if not nq:
         raise NotFound("empty query; give an action id or a phrase from its text")
-    candidates = [n for n, d in G.nodes(data=True) if d["type"] in types
-                  and (partnership is None or partnership_of(G, n) == partnership)]
+    prep = _prepared(G, types)
     qwords = set(_WORD.findall(nq))
     scored: list[Match] = []
-    near: list[Match] = []
-    for n in candidates:
-        d = G.nodes[n]
-        fields = [norm(str(d[k])) for k in ("title", "text") if d.get(k)]
-        hay = " \n ".join(fields)
+    for n, fields, words in prep.rows:
+        if partnership is not None and prep.partnership(n) != partnership:
+            continue
         shares = [len(nq) / len(f) for f in fields if nq in f]
         if shares:
             # a phrase that is a larger share of the action's title or text is the better match
             scored.append(Match(n, 1.0 + max(shares)))
-        else:
-            words = set(_WORD.findall(hay))
-            overlap = len(qwords & words) / len(qwords) if qwords else 0.0
-            if overlap >= 0.8 and len(qwords) >= 3:
+        elif qwords and len(qwords) >= 3:
+            overlap = len(qwords & words) / len(qwords)
+            if overlap >= 0.8:
                 scored.append(Match(n, overlap))
-            near.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay[: len(nq) * 2]).ratio() / 10))
     if not scored:
-        near.sort(key=lambda m: (-m.score, m.id))
-        hint = "; nearest: " + "; ".join(f"{m.id} ({_short(G.nodes[m.id])})" for m in near[:5]) if near else ""
-        raise NotFound(f"no action matches {query!r}{hint}")
+        near = _nearest(prep, nq, qwords, partnership)
+        hint = "; nearest: " + "; ".join(f"{m.id} ({_short(G.nodes[m.id])})" for m in near) if near else ""
+        raise NotFound(f"no action matches {_short({'text': q}, 80)!r}{hint}")
     scored.sort(key=lambda m: (-m.score, m.id))
-    return scored[0].id, [m.id for m in scored[1:]]
+    return scored
+
+
+#: at most this many candidates are compared character by character for the "nearest" hint
+NEAR_POOL = 100
+
+
+def _nearest(prep: _Prepared, nq: str, qwords: set[str], partnership: str | None, k: int = 5) -> list[Match]:
+    """The ``k`` candidates nearest a phrase that matched none: the share of its words they have, plus a
+    tenth of difflib's similarity of the texts. Candidates are compared in order of shared words, and
+    only while they can still enter the top ``k`` (at most :data:`NEAR_POOL`, the phrase cut to 120
+    characters), so a long phrase on a large graph stays fast."""
+    pool = []
+    for n, fields, words in prep.rows:
+        if partnership is None or prep.partnership(n) == partnership:
+            pool.append((len(qwords & words) / len(qwords) if qwords else 0.0, n, fields))
+    pool.sort(key=lambda p: (-p[0], p[1]))
+    nq = nq[:120]
+    best: list[Match] = []
+    for overlap, n, fields in pool[:NEAR_POOL]:
+        if len(best) >= k and overlap + 0.1 < best[-1].score:
+            break  # the similarity adds at most 0.1: nothing further on can enter the top k
+        hay = " \n ".join(fields)[: len(nq) * 2]
+        best.append(Match(n, overlap + difflib.SequenceMatcher(None, nq, hay).ratio() / 10))
+        best.sort(key=lambda m: (-m.score, m.id))
+        best = best[:k]
+    return best
+
+
+def choose(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
+           ) -> tuple[str | None, list[str]]:
+    """(the node, the others that matched) when one clearly wins — an id, the only match, or a phrase
+    that is at least half of one action's title or text and at least twice the share of any other's;
+    else (None, every match best first): the caller asks which one was meant."""
+    scored = matches(G, query, partnership, types)
+    if len(scored) == 1:
+        return scored[0].id, []
+    best, second = scored[0].score - 1.0, max(scored[1].score - 1.0, 0.0)  # the shares of substring matches
+    if best >= 0.5 and second * 2 <= best:
+        return scored[0].id, [m.id for m in scored[1:]]
+    return None, [m.id for m in scored]
+
+
+class _Prepared:
+    """The normalised title and text and the words of each candidate node, made once per graph."""
+
+    def __init__(self, G, types: tuple[str, ...]):
+        self.G = G
+        self.rows = []
+        for n, d in G.nodes(data=True):
+            if d["type"] in types:
+                fields = [norm(str(d[k])) for k in ("title", "text") if d.get(k)]
+                self.rows.append((n, fields, set(_WORD.findall(" \n ".join(fields)))))
+        self._pship: dict[str, str | None] = {}
+
+    def partnership(self, n: str) -> str | None:
+        if n not in self._pship:
+            self._pship[n] = partnership_of(self.G, n)
+        return self._pship[n]
+
+
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _prepared(G, types: tuple[str, ...]) -> _Prepared:
+    """The candidates of ``G`` (a graph's nodes never change once built, so this is kept with it)."""
+    try:
+        per = _PREPARED.setdefault(G, {})
+    except TypeError:  # not weak-referenceable: prepare every time
+        return _Prepared(G, types)
+    key = (types, len(G.nodes))
+    prep = per.get(key)
+    if prep is None:
+        prep = per[key] = _Prepared(G, types)
+    return prep
 
 
 def _short(d: dict, width: int = 60) -> str:
@@ -187,7 +270,7 @@ def impact(G: nx.MultiDiGraph, driver: str, partnership: str | None = None,
            documents: dict[str, str] | None = None) -> Answer:
     """Every plan, theme and action a driver reaches, each with the chain from it up to the driver."""
     if driver not in G:
-        near = difflib.get_close_matches(driver, list(G.nodes), n=5, cutoff=0.5)
+        near = close_matches(driver, G.nodes, n=5, cutoff=0.5)
         raise NotFound(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     down = _bfs(G, driver, partnership, reverse=True, documents=documents or {})
     # present each chain from the reached node up to the driver, as `why` would
@@ -203,6 +286,34 @@ def node_info(G: nx.MultiDiGraph, n: str) -> dict:
         if d.get(k) is not None:
             out[k] = d[k]
     return out
+
+
+def plan_of(G: nx.MultiDiGraph, n: str) -> str | None:
+    """The nearest Plan up the node's partOf chain (breadth first, in id order), or None."""
+    seen, queue = {n}, deque([n])
+    while queue:
+        x = queue.popleft()
+        for _, y, d in sorted(G.out_edges(x, data=True), key=lambda e: e[1]):
+            if d["rel"] == "partOf" and y not in seen:
+                if G.nodes[y]["type"] == "Plan":
+                    return y
+                seen.add(y)
+                queue.append(y)
+    return None
+
+
+def candidates_json(G: nx.MultiDiGraph, ids: list[str]) -> list[dict]:
+    """The actions a phrase could mean, for the user to choose from: id, type, title, and the number,
+    plan (id) and partnership where they have one."""
+    rows = []
+    for n in ids:
+        d = G.nodes[n]
+        row = {"id": n, "type": d.get("type"), "title": d.get("title")}
+        for key, value in (("number", d.get("number")), ("plan", plan_of(G, n)), ("partnership", partnership_of(G, n))):
+            if value:
+                row[key] = value
+        rows.append(row)
+    return rows
 
 
 def _order(G: nx.MultiDiGraph, n: str, path: list[Step]) -> tuple:

@@ -3,11 +3,12 @@
 One module per stage of the data flow, each registering its commands on :data:`main`:
 :mod:`.build` (build, validate, stats, fidelity, synth), :mod:`.explore` (list, show, why, impact,
 queries, query, sparql, coverage, metrics, viz), :mod:`.links` (suggest, accept), :mod:`.refresh`
-(ingest, diff, review, refresh, document, export, import) and :mod:`.remote` (push). What they
+(ingest, diff, review, refresh, document, export, import), :mod:`.remote` (push) and :mod:`.serve`
+(serve). What they
 share (the group, its global options, exit codes, output formats) is in :mod:`.base`.
 """
 
-from . import build, explore, links, refresh, remote  # noqa: F401  (each registers its commands)
+from . import build, explore, links, refresh, remote, serve  # noqa: F401  (each registers its commands)
 from .base import main
 
 __all__ = ["main"]

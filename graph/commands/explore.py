@@ -1,4 +1,4 @@
-"""Commands that answer from the graph: ``list``, ``show``, ``why``, ``impact``, ``queries``, ``query``,
+"""Commands that answer from the graph: ``list``, ``show``, ``search``, ``why``, ``impact``, ``queries``, ``query``,
 ``sparql``, ``coverage``, ``metrics``, ``viz``.
 """
 
@@ -77,6 +77,30 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("text")
+@click.option("--partnership", default=None, help="Rank this partnership's records first (then national ones).")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="How many records.")
+@output_options("table", "json")
+@click.pass_obj
+@handle_errors
+def search(obj: Ctx, text: str, partnership: str | None, top: int, fmt: str) -> None:
+    """Find records by id, driver number, title, alias or acronym, or words of their text, best first.
+
+    Ranked as the explorer page's search box ranks them (graph/answers/search.py). Exit 1 when
+    nothing matches.
+
+    Example: drivers search CIG
+    """
+    from graph.answers import reply
+    from graph.answers.search import SearchIndex
+    be = obj.backend()
+    rows = reply.search(SearchIndex(be.nx(), be.graph()), text, partnership, top)
+    emit(rows, fmt, ["id", "type", "number", "title", "partnership", "matched"])
+    if not rows:
+        raise Failure(f"nothing matches {text!r}; try fewer or other words", 1)
+
+
+@main.command()
 @click.argument("query", metavar="TEXT-or-ID")
 @click.option("--partnership", default=None, help="Only consider actions of this partnership (id).")
 @click.option("--suggested", is_flag=True, help="Also follow the saved suggestions (drivers suggest --save), "
@@ -102,11 +126,11 @@ def why(obj: Ctx, query: str, partnership: str | None, suggested: bool, store: P
         G, _ = load_overlay(be.nx(), store)
     else:
         G = be.why_graph()
-    ans = w.why(G, query, partnership, be.documents())
     if fmt == "json":
-        echo_json(w.as_json(G, ans))
+        from graph.answers import reply
+        echo_json(reply.why(G, be.documents(), query, partnership))
     else:
-        click.echo(w.as_tree(G, ans, markdown=fmt == "md"), nl=False)
+        click.echo(w.as_tree(G, w.why(G, query, partnership, be.documents()), markdown=fmt == "md"), nl=False)
 
 
 @main.command()
@@ -121,13 +145,10 @@ def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, 
 
     Example: drivers impact promise-plan-2021-24
     """
-    from graph.answers import why as w
-    from graph.answers.catalog import Catalog
-    from rdflib.namespace import DCTERMS
+    from graph.answers import reply, why as w
     be = obj.backend()
-    g, G = be.graph(), be.why_graph()
-    node = Catalog(g).resolve(driver, edition)
-    ans = w.impact(G, str(g.value(node, DCTERMS.identifier)), partnership, be.documents())
+    G = be.why_graph()
+    ans = reply.impact_answer(G, be.catalog(), be.documents(), driver, edition, partnership)
     if fmt == "json":
         echo_json(w.as_json(G, ans, key="reached", head="driver"))
     else:
@@ -142,10 +163,8 @@ def list_queries(fmt: str) -> None:
 
     Example: drivers queries
     """
-    from graph.answers.queries import load_named
-    rows = [{"name": q.name, "title": q.title, "params": [str(p) for p in q.params], "description": q.description}
-            for q in load_named().values()]
-    emit(rows, fmt, ["name", "title", "params"])
+    from graph.answers import reply
+    emit(reply.queries(), fmt, ["name", "title", "params"])
 
 
 @main.command()
@@ -160,10 +179,8 @@ def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
 
     Example: drivers query what-drives --param action=nl-neglect-ap-a1
     """
-    from graph.answers import queries as q
-    nq = q.get_named(name)
-    bindings = q.bind_params(nq, list(params))
-    res = obj.backend().run(nq.text, bindings, nq.where or nq.name)
+    from graph.answers import reply
+    res = reply.named_query(obj.backend().run, name, list(params))
     emit(res.rows, fmt, res.columns)
 
 
@@ -196,7 +213,7 @@ def sparql(obj: Ctx, text: str, fmt: str) -> None:
 @click.option("--plan", default=None, metavar="ID", help="One plan: rows are the plan and its themes and actions.")
 @click.option("--framework", type=click.Choice(["uncrc", "shanarri", "promise"]), default="uncrc",
               show_default=True, help="Columns: UNCRC articles, SHANARRI indicators or Promise foundations.")
-@output_options("table", "csv", "md")
+@output_options("table", "csv", "md", "json")
 @click.pass_obj
 @handle_errors
 def coverage(obj: Ctx, plan: str | None, framework: str, fmt: str) -> None:
@@ -204,11 +221,15 @@ def coverage(obj: Ctx, plan: str | None, framework: str, fmt: str) -> None:
 
     A cell is marked x where the row, or anything part of it, states upholdsRight / contributesTo /
     alignsWith that item. Only items some row covers are columns; the gaps follow (for the UNCRC,
-    articles 1-42). csv gives the matrix only.
+    articles 1-42). csv gives the matrix only; json the columns, each row's covered ids and the gaps.
 
     Example: drivers coverage --framework shanarri --format md
     """
     from graph.answers import coverage as cv
+    if fmt == "json":
+        from graph.answers import reply
+        echo_json(reply.coverage(obj.backend().graph(), framework, plan))
+        return
     cov = cv.coverage(obj.backend().graph(), framework, plan)
     if fmt == "md":
         click.echo(cv.as_markdown(cov), nl=False)

@@ -86,7 +86,7 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
                  for x in out["suggestions"]]
         inferred.save(store, inferred.merge(inferred.load(store), out["action"], links))
     if fmt == "json":
-        echo_json(out)
+        echo_json(out)   # = graph.answers.reply.suggestions, what drivers serve's /api/suggest returns
     else:
         for group in out["types"]:
             click.echo(f"{group['type']} ({group['rel']}):")

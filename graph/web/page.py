@@ -135,7 +135,9 @@ def script_json(obj) -> str:
     '{"t":"\\\\u003c/script\\\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JSON_ESCAPES)
+    for ch, esc in _JSON_ESCAPES.items():  # str.replace, five times, is much faster than translate here
+        text = text.replace(chr(ch), esc)
+    return text
 
 
 # -- the page's data -----------------------------------------------------------------------------
@@ -155,21 +157,52 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
         year = years[-1] if years else None
     elif year not in years:
         raise NotFound(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+    def one(prop) -> dict:  # subject -> its value, read in one pass (not one look-up an entry)
+        found: dict = {}
+        for s, o in g.subject_objects(prop):
+            found.setdefault(s, o)
+        return found
+    edition, describes, years_of = one(DG.edition), one(DG.describes), one(DG.editionYear)
+    number, category, summary, title = one(DG.number), one(DG.category), one(DG.summary), one(DCTERMS.title)
+    ident = one(DCTERMS.identifier)
     out: dict[str, dict] = {}
     # several partnerships' editions of a year can number one national driver: the edition whose IRI
     # sorts first wins (as in graph.core.view), whatever order the store gives
-    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(g.value(e, DG.edition)), str(e)),
+    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(edition.get(e)), str(e)),
                     reverse=True):
-        ed = g.value(e, DG.edition)
-        if ed is None or int(g.value(ed, DG.editionYear)) != year:
+        ed = edition.get(e)
+        if ed is None or int(years_of[ed]) != year:
             continue
-        d = g.value(e, DG.describes)
-        row = {"number": str(g.value(e, DG.number)), "category": local(g.value(e, DG.category))}
-        for key, prop in (("summary", DG.summary), ("title", DCTERMS.title)):
-            if g.value(e, prop) is not None:
-                row[key] = str(g.value(e, prop))
-        out[str(g.value(d, DCTERMS.identifier))] = row
+        row = {"number": str(number.get(e)), "category": local(category.get(e))}
+        for key, found in (("summary", summary), ("title", title)):
+            if e in found:
+                row[key] = str(found[e])
+        out[str(ident.get(describes.get(e)))] = row
     return year, out
+
+
+def partnerships(G: nx.MultiDiGraph) -> dict[str, str | None]:
+    """node -> :func:`graph.answers.why.partnership_of` for every node, with the ``partOf`` links
+    sorted once (the same answers, without sorting each node's links again for every node)."""
+    up: dict[str, list[str]] = {}
+    for u, v, d in G.edges(data=True):
+        if d["rel"] == "partOf":
+            up.setdefault(u, []).append(v)
+    for vs in up.values():
+        vs.sort()
+    out: dict[str, str | None] = {}
+    for n in G.nodes:
+        seen, queue, found = {n}, [n], None
+        for x in queue:
+            found = G.nodes[x].get("partnership")
+            if found:
+                break
+            for y in up.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    queue.append(y)
+        out[n] = found or None
+    return out
 
 
 def _type_names(types) -> set[str] | None:
@@ -188,12 +221,14 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     """The part of ``G`` to draw: only ``types``; one partnership's nodes plus national ones; and
     with ``focus`` (a node id), only what is within ``depth`` links of it plus, for an action,
     everything that drives it."""
+    if not types and not partnership and focus is None:
+        return G  # the whole graph: nothing to copy
     keep = set(G.nodes)
     wanted = _type_names(types)
     if wanted is not None:
         keep = {n for n in keep if G.nodes[n]["type"] in wanted}
     if partnership:
-        of = {n: w.partnership_of(G, n) for n in G.nodes}
+        of = partnerships(G)
         pships = set(of.values()) - {None}
         if partnership not in pships:
             have = ", ".join(sorted(pships)) or "none"
@@ -266,6 +301,8 @@ def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, 
             base = f"{r['number']} {base}"
         full[r["id"]] = " ".join(str(base).split()) or r["id"]
     label = {n: _clip(t, limit) for n, t in full.items()}
+    if not _clash_groups(label):
+        return label
     for longer in (limit * 2, limit * 4, 10 ** 6):  # more of the text, where the texts differ
         for group in _clash_groups(label):
             if len({full[n] for n in group}) > 1:
@@ -296,15 +333,12 @@ def containers(G: nx.MultiDiGraph, tier: dict[str, int]) -> dict[str, str]:
     """node -> the node it folds into when its tier is closed: an action into its theme (or plan,
     indicator, programme), a theme or outcome into its plan — its first ``partOf`` target in a
     tier before its own."""
-    out = {}
-    for n in G.nodes:
-        if tier[n] not in (4, 5):
-            continue
-        ups = sorted(v for _, v, d in G.out_edges(n, data=True)
-                     if d["rel"] == "partOf" and tier.get(v, 99) < tier[n])
-        if ups:
-            out[n] = max(ups, key=lambda v: (tier[v], -ups.index(v)))
-    return out
+    ups: dict[str, set[str]] = {}
+    for u, v, d in G.edges(data=True):
+        if d["rel"] == "partOf" and tier[u] in (4, 5) and tier.get(v, 99) < tier[u]:
+            ups.setdefault(u, set()).add(v)
+    # the nearest tier wins; among equals, the first id
+    return {n: min(vs, key=lambda v: (-tier[v], v)) for n, vs in ups.items()}
 
 
 def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None = None,
@@ -324,6 +358,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
     index = {n: i for i, n in enumerate(ids)}
     degree = {n: len((set(G.predecessors(n)) | set(G.successors(n))) - {n}) for n in G.nodes}
     nodes = []
+    pships_of = partnerships(G)
     for n in ids:
         d = G.nodes[n]
         row = {"id": n, "type": d["type"], "title": d.get("title") or n, "degree": degree.get(n, 0)}
@@ -338,7 +373,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
         else:
             row.update({k: d[k] for k in ("number", "category") if d.get(k)})
         row.update(extra.get(n, {}))
-        p = w.partnership_of(G, n)
+        p = pships_of[n]
         if p:
             row["partnership"] = p
         if d.get("partnership"):
