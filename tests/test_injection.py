@@ -407,14 +407,14 @@ def test_suggest_outputs_are_inert(dirs, tmp_path: Path):
     """A hostile driver title reaches suggest's table and JSON as text, and saved suggestions go
     through why --suggested (Markdown) and viz --suggested (HTML, dashed edges) escaped."""
     words = "script img onerror alert"  # the hostile title's own words, so it is a candidate
-    rows = json.loads(ok(dirs["data"], "suggest", words, "--types", "Driver", "--format", "json"))
+    rows = json.loads(ok(dirs["data"], "suggest", words, "--types", "Driver", "--format", "json"))["suggestions"]
     assert SCRIPT in {r["title"] for r in rows}
     table = ok(dirs["data"], "suggest", words, "--types", "Driver")
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", table.replace("\n", ""))
     pages = {}
     for key in ("data", "plain"):
         saved = tmp_path / f"{key}-suggestions.json"
-        ok(dirs[key], "suggest", "action-1", "--save", "--suggestions", str(saved))
+        ok(dirs[key], "suggest", "action-1", "--save", "--all", "--suggestions", str(saved))
         md = ok(dirs[key], "why", "action-1", "--suggested", "--suggestions", str(saved), "--format", "md")
         assert "inferred" in md.lower()
         if key == "data":

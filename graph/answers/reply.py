@@ -37,17 +37,13 @@ def impact(G, catalog: Catalog, documents: dict[str, str], key: str, edition: in
     return w.as_json(G, impact_answer(G, catalog, documents, key, edition, partnership), key="reached", head="driver")
 
 
-def suggestions(index: Index, query: str, top: int = 10, types: tuple[str, ...] | None = None,
-                partnership: str | None = None) -> list[dict]:
-    """``drivers suggest TEXT-or-ACTION-ID --format json``: inferred candidates with their evidence."""
+def suggestions(index: Index, query: str, top: int | None = None, types: tuple[str, ...] | None = None,
+                partnership: str | None = None) -> dict:
+    """``drivers suggest TEXT-or-ACTION-ID --format json``: inferred candidates per type, with their
+    evidence and the "no confident suggestion" signal (:func:`graph.answers.suggest.suggest_for_text`).
+    ``top``: at most this many of each type (default: the per-type defaults)."""
     from . import suggest as sg
-    return suggestions_json(sg.suggest(index, query, top=top, types=types or sg.parse_types(()),
-                                       partnership=partnership))
-
-
-def suggestions_json(res) -> list[dict]:
-    """A :class:`~graph.answers.suggest.Result` as ``drivers suggest --format json`` prints it."""
-    return [x.as_dict() for x in res.suggestions]
+    return sg.suggest_for_text(index, query, top=top, types=types or sg.parse_types(()), partnership=partnership)
 
 
 def coverage(g, framework: str = "uncrc", plan: str | None = None) -> dict:
@@ -92,8 +88,10 @@ def ask(G, documents: dict[str, str], suggest_index: Any, text: str, partnership
     * ``{"kind": "why", "why": ...}`` — it names or clearly matches one action: the ``why`` answer;
     * ``{"kind": "choose", "query": ..., "candidates": [...]}`` — it matches several actions about
       equally: each with its plan and partnership, best first, for the user to pick (then ask by id);
-    * ``{"kind": "suggest", "query": ..., "suggestions": [...], "inferred": true}`` — it matches no
-      action: ranked suggestions (``drivers suggest``), inferred, each with its evidence.
+    * ``{"kind": "suggest", "query": ..., "suggestions": [...], "confident": bool, "types": [...],
+      "inferred": true}`` — it matches no action: the confident suggestions of ``drivers suggest``
+      (its ``suggestions`` rows, per-type defaults; ``types`` as it gives them), inferred, each with
+      its evidence; ``top`` caps each type.
 
     ``suggest_index`` is a :class:`~graph.answers.suggest.Index`, or a callable giving one (made
     only when the text matches no action).
@@ -103,8 +101,9 @@ def ask(G, documents: dict[str, str], suggest_index: Any, text: str, partnership
         best, others = w.choose(G, text, partnership)
     except NotFound:
         idx = suggest_index() if callable(suggest_index) else suggest_index
-        return {"kind": "suggest", "query": text, "suggestions": suggestions(idx, text, top, None, partnership),
-                "inferred": True}
+        out = suggestions(idx, text, None, None, partnership)
+        return {"kind": "suggest", "query": text, "suggestions": out["suggestions"][:top],
+                "confident": out["confident"], "types": out["types"], "inferred": True}
     if best is None:
         return {"kind": "choose", "query": text, "candidates": w.candidates_json(G, others)}
     return {"kind": "why", "why": why(G, documents, text, partnership)}  # = `drivers why TEXT --format json`

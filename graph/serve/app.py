@@ -195,7 +195,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              cli="drivers impact ID-or-NUMBER"),
     Endpoint("/api/suggest", "suggest", "Suggested drivers, articles, indicators, foundations (inferred)", _suggest,
              (Param("q", "new action text, or an action id", required=True),
-              Param("top", "how many candidates", "integer", default=10, minimum=1, maximum=100),
+              Param("top", "at most this many of each type (default: 3 drivers, 3 articles, 3 indicators, 2 "
+                    "foundations)", "integer", default=None, minimum=1, maximum=100),
               Param("types", "only these candidate types, comma-separated (Driver, UNCRCArticle, "
                     "WellbeingIndicator, PromiseFoundation)"), PARTNERSHIP),
              cli="drivers suggest TEXT-or-ACTION-ID"),
