@@ -150,6 +150,9 @@ def _graphs_of(source) -> dict:
     return source.graphs
 
 
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # looked up once: DefinedNamespace attributes are slow
+
+
 class _Index:
     """The union indexed by subject, with each subject's home document."""
 
@@ -160,23 +163,23 @@ class _Index:
         for name in sorted(graphs, key=str):
             for s, p, o in graphs[name]:
                 self.about.setdefault(s, {})[(p, o)] = None
-                if p == RDF.type:
+                if p == _TYPE:
                     typed.setdefault(s, name)
                 seen.setdefault(s, name)
+        self.subclass = [(s, p, o) for s, about in self.about.items() for p, o in about if p == _SUBCLASS]
         self.home: dict = {}  # document -> [subject, ...]
         for s, first in seen.items():
             self.home.setdefault(typed.get(s, first), []).append(s)
 
     def types(self, node) -> list:
-        return [o for p, o in self.about.get(node, ()) if p == RDF.type]
+        return [o for p, o in self.about.get(node, ()) if p == _TYPE]
 
     def check_set(self, subjects: list) -> list:
         mine = set(subjects)
         triples = [(s, p, o) for s in subjects for p, o in self.about[s]]
         context = {o for _, _, o in triples if not isinstance(o, Literal) and o not in mine}
-        triples += [(o, RDF.type, t) for o in sorted(context, key=str) for t in self.types(o)]
-        triples += [(s, p, o) for s, about in self.about.items() for p, o in about
-                    if p == RDFS.subClassOf and s not in mine]
+        triples += [(o, _TYPE, t) for o in sorted(context, key=str) for t in self.types(o)]
+        triples += [t for t in self.subclass if t[0] not in mine]
         return triples
 
 
