@@ -133,7 +133,8 @@ def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
 
 
 @main.command()
-@click.option("--partnerships", "n", type=click.IntRange(1, 32), required=True, help="How many partnerships (1-32).")
+@click.option("--partnerships", "n", type=click.IntRange(1, 1024), required=True,
+              help="How many partnerships (1-1024: the 32 Scottish areas, then 'Angus 2' ...).")
 @click.option("--editions", type=click.IntRange(min=1), default=2, show_default=True,
               help="Drivers-document editions (and plan years) per partnership.")
 @click.option("--actions", type=click.IntRange(min=1), default=100, show_default=True,
@@ -141,8 +142,9 @@ def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same files.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Folder to write the YAML to (use it with --data).")
+@quiet_option
 @handle_errors
-def synth(n: int, editions: int, actions: int, seed: int, out: Path) -> None:
+def synth(n: int, editions: int, actions: int, seed: int, out: Path, quiet: bool) -> None:
     """Write deterministic synthetic data (national drivers, partnerships, editions, plans, actions).
 
     For benchmarks and scale tests; the files load and validate like data/. Every title says
@@ -152,7 +154,13 @@ def synth(n: int, editions: int, actions: int, seed: int, out: Path) -> None:
     """
     from graph.core import synth as s
     from graph.core.lock import write_lock
-    with writing(out, f"to {out}"), write_lock(out):
-        files = s.write(out, s.generate(n, editions, seed, actions))
+    bar = Progress(quiet)
+    try:
+        with writing(out, f"to {out}"), write_lock(out):
+            bar.stage("generating", 0, 1)
+            files = s.write(out, s.generate(n, editions, seed, actions),
+                            progress=lambda done, total: bar.stage("writing", done, total))
+    finally:
+        bar.done()
     click.echo(f"Wrote {len(files)} files to {out}/ ({n} partnerships, {editions} editions each); "
                f"try: drivers --data {out} stats")
