@@ -315,8 +315,8 @@ def _nt(t) -> str:
     return f"_:{t}" if isinstance(t, BNode) else f"<{t}>"
 
 
-def _digest(triples: list, salt: str) -> str:
-    memo: dict = {}
+def _digest(triples: list, salt: str, memo: dict | None = None) -> str:
+    memo = {} if memo is None else memo
 
     def nt(t) -> str:
         s = memo.get(t)
@@ -415,6 +415,11 @@ def _conforms(shape: Shape, node, about: dict, classes) -> bool:
 
 def _failures(name: str, arg, values: list, props: dict, shape: Shape, about: dict, classes):
     """(failing value or None, default message) for one constraint on the value nodes."""
+    if name not in _SET_PARAMS:
+        for v in values:
+            if not _value_ok(name, arg, v, about, classes):
+                yield v, _value_message(name, arg, v)
+        return
     where = _short(shape.path) if shape.path is not None else "the node"
     if name == "minCount":
         if len(values) < int(arg):
@@ -657,11 +662,12 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
     salt = f"{_FORMAT}\0{engine}\0{ont_hash}\0{_engine_version(engine)}"
     names = sorted(parts, key=str)
     total = len(names)
+    memo: dict = {}  # term -> N-Triples text, shared by every document's digest
     raw_by_part: dict = {}
     todo: list = []
     for i, name in enumerate(names, start=1):
         triples = index.check_set(parts[name])
-        key = _digest(triples, salt)
+        key = _digest(triples, salt, memo)
         rows = _read(folder, key)
         if rows is None:
             todo.append((name, key, triples))

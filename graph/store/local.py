@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DriversError, UsageError
 from ..core.paths import CACHE_ENV, VALIDATION_CACHE, cache_root
-from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_to_networkx
+from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_json, view_to_networkx
 
 if TYPE_CHECKING:  # heavy: imported only where used
     import networkx as nx
@@ -124,23 +124,34 @@ def build_sink(data_dir: Path, base: str):
     return data, sink
 
 
-def write_cache(sink, docs: dict[str, str], target: Path) -> Path:
+def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = None) -> Path:
     """Write the union of ``sink`` as an Oxigraph store, with the view and meta data, to ``target``.
 
     The store holds the union in its default graph (a triple stated in two documents is one
     triple, as in the rdflib union graph); provenance stays in the triples (prov:wasDerivedFrom,
-    dg:StatedLink). Written in a temporary folder and renamed into place when complete.
+    dg:StatedLink). The triples are streamed to an N-Triples file that Oxigraph bulk-loads (never
+    one text in memory). ``view``: the view if the caller has it. Written in a temporary folder
+    and renamed into place when complete.
     """
     import pyoxigraph as ox
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         store = ox.Store(str(tmp / "store"))
-        text = ntriples(t for name in sorted(sink.graphs, key=str) for t in sink.graphs[name])
-        store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
-        del text
-        (tmp / "view.json").write_text(json.dumps(view_from_pairs(sink.pairs(VIEW_PREDICATES)), ensure_ascii=False),
-                                       encoding="utf-8")
+        nt_file = tmp / "union.nt"
+        memo: dict = {}
+        with open(nt_file, "w", encoding="utf-8", newline="\n") as fh:
+            for name in sorted(sink.graphs, key=str):  # a triple twice is stored once
+                fh.writelines(f"{memo.get(s) or memo.setdefault(s, term_nt(s))} "
+                              f"{memo.get(p) or memo.setdefault(p, term_nt(p))} "
+                              f"{memo.get(o) or memo.setdefault(o, term_nt(o))} .\n" for s, p, o in sink.graphs[name])
+        del memo
+        store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+        nt_file.unlink()
+        if view is None:
+            view = view_from_pairs(sink.pairs(VIEW_PREDICATES))
+        (tmp / "view.json").write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
+        del view
         store.flush()
         del store
         (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
@@ -192,7 +203,7 @@ def ensure_cache(data_dir: Path, base: str, built: Built | None = None) -> Path:
     else:
         sink, docs = built.quads, documents(built)
     try:
-        write_cache(sink, docs, target)
+        write_cache(sink, docs, target, view_json(built.nx) if built is not None else None)
         _prune(root)
     except OSError as exc:
         raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
