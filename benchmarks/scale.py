@@ -52,20 +52,27 @@ def drivers_cmd() -> list[str]:
 
 
 def run(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
-    """(seconds, peak MB, stdout); peak from a wrapper that reports its child's max RSS."""
+    """(seconds, peak MB, stdout); peak from a wrapper that reports its child's max RSS.
+
+    The seconds are the child's CPU time (user + system) with ``--clock cpu`` (the default: on a
+    machine shared with other jobs, wall time mostly measures the others), else wall time."""
     wrapper = ("import resource, subprocess, sys, time\n"
                "t = time.perf_counter()\n"
                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
                "dt = time.perf_counter() - t\n"
-               "sys.stdout.write(f'{dt} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n' + p.stdout)\n"
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+               "sys.stdout.write(f'{dt} {u.ru_utime + u.ru_stime} {u.ru_maxrss}\\n' + p.stdout)\n"
                "sys.stderr.write(p.stderr)\n"
                "sys.exit(p.returncode)")
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, cwd=cwd)
     if proc.returncode not in (0, 1):  # 1: a finding (e.g. coverage gaps), still a measurement
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     head, _, out = proc.stdout.partition("\n")
-    seconds, rss = head.split()
-    return float(seconds), int(rss) / 1024, out
+    wall, cpu, rss = head.split()
+    return float(cpu if CLOCK == "cpu" else wall), int(rss) / 1024, out
+
+
+CLOCK = "cpu"
 
 
 CACHE = ("from pathlib import Path; import sys; from graph.store.local import ensure_cache; "
@@ -149,7 +156,11 @@ def main() -> None:
     ap.add_argument("--editions", type=int, default=2, help="editions (and plan years) per partnership")
     ap.add_argument("--only", default=",".join(ROWS), help=f"rows to measure, of: {','.join(ROWS)}")
     ap.add_argument("--keep", type=Path, default=None, help="keep the synthetic data and caches in this folder")
+    ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                    help="cpu: the process's CPU time, user + system (default); wall: elapsed time")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = args.clock
     sizes = [int(s) for s in args.sizes.split(",")]
     only = set(args.only.split(","))
     unknown = only - set(ROWS)
@@ -178,7 +189,7 @@ def main() -> None:
             ta, tb = results[a][r][0], results[b][r][0]
             ks.append(f"{math.log(tb / ta) / math.log(b / a):.2f}" if ta > 0 and tb > 0 and b != a else "-")
         print(f"| {r} | " + " | ".join(cells) + " | " + " / ".join(ks) + " |")
-    print(f"\n(medians of {args.runs} run(s); {args.editions} editions per partnership; "
+    print(f"\n({args.clock} time; medians of {args.runs} run(s); {args.editions} editions per partnership; "
           f"Python {sys.version.split()[0]}; time ∝ size^k)")
 
 

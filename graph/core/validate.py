@@ -525,7 +525,7 @@ def _value_message(name: str, arg, v) -> str:
 
 def _component(iri) -> str:
     """sh:MinCountConstraintComponent -> "minCount"."""
-    name = _short(iri).removesuffix("ConstraintComponent")
+    name = _short(URIRef(str(iri))).removesuffix("ConstraintComponent")
     return name[:1].lower() + name[1:]
 
 
