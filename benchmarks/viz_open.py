@@ -1,107 +1,40 @@
-"""How long the browser view takes to open: navigation start until the page is drawn and usable.
+"""How long the explorer takes to open, and to answer, on the bundled data and on synthetic data.
 
-Renders the bundled graph and a synthetic 2,000-node graph (same node and edge attributes as
-``graph.core.view``) with ``graph.web.page``, opens each in headless Chromium from a file:// URL with
-the network off, and reads ``window.__readyAt`` (``performance.now()`` when the page sets
-``window.__ready`` after vis-network's first draw, i.e. milliseconds since navigation start).
+Builds each graph (the bundled data, and ``drivers synth`` data for each ``--partnerships`` size),
+renders the page with ``graph.web.page``, and opens it in headless Chromium from a file:// URL with
+the network off. Prints, per graph, the median of ``--runs`` loads of:
 
-    python benchmarks/viz_open.py [--runs 5] [--nodes 2000] [--screenshot docs/screenshot.png]
+* open: navigation start until the first view is drawn and usable (``window.__readyAt``);
+* search: the first search after opening (it builds the search index) and a later one;
+* select: choosing an action until its tree of drivers is drawn (``explorer.select``);
+
+and the ratio of each graph's open time to the bundled graph's, in the same run.
+
+    python benchmarks/viz_open.py [--runs 5] [--partnerships 32]
 
 Needs Debian's ``chromium`` and ``chromium-driver`` and ``selenium`` (the ``dev`` extra).
-``--screenshot`` also saves the bundled graph, one action selected, for the README.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.web import page as viz  # noqa: E402
+from graph.core import synth  # noqa: E402
 from graph.core.paths import BUNDLED_DATA  # noqa: E402
 from graph.core.pipeline import build_graph  # noqa: E402
+from graph.web import page as viz  # noqa: E402
 from tests.chromium import CHROMEDRIVER, CHROMIUM, launch  # noqa: E402
 
 
-
-def synthetic(n: int = 2000, seed: int = 1) -> nx.MultiDiGraph:
-    """A plausible graph of ``n`` nodes: two partnerships' plans, themes, actions, drivers, groups and
-    the national frameworks, linked as the real data is (actions part of themes part of plans, plans
-    driven by drivers, actions upholding UNCRC articles and contributing to SHANARRI indicators)."""
-    rng = random.Random(seed)
-    G = nx.MultiDiGraph()
-
-    def node(i: str, t: str, **kw) -> str:
-        G.add_node(i, type=t, title=kw.pop("title", f"{t} {i}"), source="src-synthetic", section=f"Section {i}",
-                   **kw)
-        return i
-
-    def link(u: str, v: str, rel: str) -> None:
-        G.add_edge(u, v, key=f"{rel}|src-synthetic", rel=rel, source="src-synthetic", section=f"Section {u}")
-
-    pships = [node(p, "Partnership", title=f"{p.title()} Partnership") for p in ("north", "south")]
-    articles = [node(f"uncrc-article-{k}", "UNCRCArticle", title=f"Article {k}") for k in range(1, 55)]
-    shanarri = [node(f"shanarri-{k}", "WellbeingIndicator") for k in range(8)]
-    promise = [node(f"promise-{k}", "PromiseFoundation") for k in range(5)]
-    qis = [node(f"ci-qi-{k}", "QualityIndicator") for k in range(20)]
-    fixed = G.number_of_nodes()
-    rest = max(0, n - fixed)
-    n_drivers, n_groups, n_plans = rest * 15 // 100, rest * 3 // 100, max(2, rest * 2 // 100)
-    n_themes = rest * 8 // 100
-    n_actions = rest - n_drivers - n_groups - n_plans - n_themes
-    drivers = []
-    for k in range(n_drivers):
-        local = rng.random() < 0.5
-        d = node(f"driver-{k:04d}", "Driver", kind=rng.choice(["act", "strategy", "plan", "programme", "group"]),
-                 number=f"{k // 25 + 1}.{k % 25 + 1}", category=rng.choice(["national", "local", "improvement",
-                                                                               "governance"]),
-                 **({"partnership": rng.choice(pships)} if local else {}))
-        if drivers and rng.random() < 0.6:
-            link(d, rng.choice(drivers), rng.choice(["drivenBy", "seeAlso", "alignsWith"]))
-        if rng.random() < 0.3:
-            link(d, rng.choice(promise), "alignsWith")
-        drivers.append(d)
-    groups = [node(f"group-{k:03d}", "Group", partnership=rng.choice(pships)) for k in range(n_groups)]
-    for gr in groups:
-        link(gr, rng.choice(groups), "reportsTo") if rng.random() < 0.7 else None
-    plans = [node(f"plan-{k:03d}", "Plan", partnership=pships[k % 2]) for k in range(n_plans)]
-    for p in plans:
-        for d in rng.sample(drivers, min(len(drivers), rng.randint(2, 8))):
-            link(p, d, "drivenBy")
-        if groups:
-            link(p, rng.choice(groups), "ledBy")
-    themes = [node(f"theme-{k:03d}", "Theme") for k in range(n_themes)]
-    for t in themes:
-        link(t, rng.choice(plans), "partOf")
-    for k in range(n_actions):
-        a = node(f"action-{k:04d}", "Action", number=str(k % 30 + 1),
-                 text=f"Action {k}: deliver the commitment in the plan with partners.")
-        link(a, rng.choice(themes), "partOf")
-        if rng.random() < 0.35:
-            link(a, rng.choice(articles), "upholdsRight")
-        if rng.random() < 0.35:
-            link(a, rng.choice(shanarri), "contributesTo")
-        if rng.random() < 0.15 and groups:
-            link(a, rng.choice(groups), "ledBy")
-        if rng.random() < 0.1:
-            link(a, rng.choice(qis), "qualityIndicator")
-    return G
-
-
-def chrome(profile: Path):
-    return launch(profile, 1400, 900)
-
-
-def open_ms(driver, path: Path, timeout: float = 60.0) -> float:
+def open_ms(driver, path: Path, timeout: float = 120.0) -> float:
     """Milliseconds from navigation start until the page says it is ready."""
     driver.get("about:blank")
     driver.get(path.as_uri())
@@ -114,11 +47,18 @@ def open_ms(driver, path: Path, timeout: float = 60.0) -> float:
     raise TimeoutError(f"{path} was not ready after {timeout:.0f}s")
 
 
+TIMED = """
+var t0 = performance.now(); var hits = explorer.search(arguments[0]); var t1 = performance.now();
+explorer.search(arguments[1]); var t2 = performance.now();
+explorer.select(arguments[2]); var t3 = performance.now();
+return {first: t1 - t0, later: t2 - t1, select: t3 - t2, hits: hits.length, shown: explorer.shown().length};
+"""
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="page loads per graph (the median is reported)")
-    ap.add_argument("--nodes", type=int, default=2000, help="nodes in the synthetic graph")
-    ap.add_argument("--screenshot", type=Path, default=None, help="save a PNG of the bundled graph here")
+    ap.add_argument("--partnerships", default="32", help="synthetic sizes, comma-separated (default 32)")
     args = ap.parse_args()
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         print(f"needs {CHROMIUM} and {CHROMEDRIVER}: apt-get install -y chromium chromium-driver", file=sys.stderr)
@@ -128,41 +68,45 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, tmp: Path) -> int:
-    graphs = {}
-    built = build_graph(BUNDLED_DATA, check=False)
-    graphs["bundled"] = (built.nx, built.union)
-    graphs[f"synthetic-{args.nodes}"] = (synthetic(args.nodes), None)
+    sources = {"bundled": BUNDLED_DATA}
+    for n in [int(x) for x in args.partnerships.split(",") if x.strip()]:
+        folder = tmp / f"synth-{n}"
+        synth.write(folder, synth.generate(n, seed=1))  # as `drivers synth --partnerships N` makes it
+        sources[f"synthetic-{n}"] = folder
     pages = {}
-    for name, (G, g) in graphs.items():
+    for name, folder in sources.items():
+        built = build_graph(folder, check=False)
         t = time.perf_counter()
-        html = viz.render(G, g)
+        html = viz.render(built.nx, built.union)
         render_s = time.perf_counter() - t
         path = tmp / f"{name}.html"
         path.write_text(html, encoding="utf-8")
-        pages[name] = (path, G.number_of_nodes(), G.number_of_edges(), render_s, len(html.encode("utf-8")))
-    driver = chrome(tmp / "profile")
+        G = built.nx
+        action = sorted(n for n in G if G.nodes[n]["type"] == "Action")[len(G) % 7]
+        pages[name] = (path, G.number_of_nodes(), G.number_of_edges(), render_s, len(html.encode("utf-8")), action)
+    driver = launch(tmp / "profile", 1600, 1000)
     try:
         results = {}
-        print(f"{'graph':<16} {'nodes':>6} {'links':>6} {'render (s)':>10} {'size (KB)':>9} "
-              f"{'open, median of ' + str(args.runs) + ' (ms)':>26} {'min-max (ms)':>14}")
-        for name, (path, nodes, edges, render_s, size) in pages.items():
-            open_ms(driver, path)  # warm-up: first launch of the renderer
-            times = [open_ms(driver, path) for _ in range(args.runs)]
-            drawn = driver.execute_script("return window.driversGraph.network.body.nodeIndices.length")
-            assert drawn == nodes, f"{name}: {drawn} nodes drawn, {nodes} in the graph"
+        print(f"{'graph':<14} {'nodes':>6} {'links':>6} {'page (MB)':>9} {'render (s)':>10} {'first view':>10} "
+              f"{'open (ms)':>9} {'min-max':>11} {'1st search':>10} {'search':>6} {'select':>6}")
+        for name, (path, nodes, edges, render_s, size, action) in pages.items():
+            open_ms(driver, path)  # warm-up: the first start of the renderer
+            times, timed = [], []
+            for _ in range(args.runs):
+                times.append(open_ms(driver, path))
+                first = driver.execute_script("return explorer.shown().length")
+                timed.append(driver.execute_script(TIMED, "promise", "child protection", action))
             results[name] = statistics.median(times)
-            print(f"{name:<16} {nodes:>6} {edges:>6} {render_s:>10.2f} {size / 1024:>9.0f} "
-                  f"{results[name]:>26.0f} {min(times):>6.0f}-{max(times):<7.0f}")
-        a, b = results.values()
-        print(f"ratio (synthetic / bundled open time): {b / a:.2f}")
-        if args.screenshot:
-            open_ms(driver, pages["bundled"][0])
-            driver.execute_script("window.driversGraph.find('nl-neglect-ap-a1') || window.driversGraph.clear();"
-                                  "document.getElementById('search').value = 'nl-neglect-ap-a1';")
-            time.sleep(0.5)
-            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(args.screenshot))
-            print(f"screenshot: {args.screenshot}")
+
+            def med(key: str) -> float:
+                return statistics.median(t[key] for t in timed)
+            print(f"{name:<14} {nodes:>6} {edges:>6} {size / 1e6:>9.1f} {render_s:>10.2f} {first:>10} "
+                  f"{results[name]:>9.0f} {min(times):>5.0f}-{max(times):<5.0f} {med('first'):>10.0f} "
+                  f"{med('later'):>6.0f} {med('select'):>6.0f}")
+        base = results["bundled"]
+        for name, ms in results.items():
+            if name != "bundled":
+                print(f"ratio {name} / bundled open time: {ms / base:.2f}")
     finally:
         driver.quit()
     return 0

@@ -504,13 +504,15 @@ def test_the_page_draws_inferred_links_dashed_and_says_so_in_the_panel(small, tm
     path.write_text(viz.render(H), encoding="utf-8")
     open_page(driver, path)
     looks = driver.execute_script("""
-        var g = window.driversGraph, out = {};
+        var g = window.explorer, out = {}, drawn = g.network.body.data.edges;
+        g.setType('Action', true);
         g.data.edges.forEach(function (e, k) {
-          out[g.data.nodes[e.f].id + '>' + g.data.nodes[e.t].id] = !!g.edges.get(k).dashes; });
+          var d = drawn.get(k);
+          out[g.data.nodes[e.f].id + '>' + g.data.nodes[e.t].id] = d ? d.dashes : null; });
         g.select('a-unlinked');
         out.panel = document.getElementById('panel').textContent;
         return out;""")
-    assert looks["a-unlinked>poverty-act"] is True and looks["a-camhs>mh-strategy"] is False
+    assert looks["a-unlinked>poverty-act"] == [10, 4, 2, 4] and looks["a-camhs>mh-strategy"] is False
     assert "INFERRED suggestion (score 0.40, m1)" in looks["panel"]
 
 

@@ -23,8 +23,12 @@ HOSTILE = "</script><img src=x onerror=alert(1)>"
 
 
 def data_of(page: str) -> dict:
+    """The page's data, with each citation number unpacked into ``source`` and ``section``."""
     m = re.search(r'<script id="graph-data" type="application/json">(.*?)</script>', page, re.S)
-    return json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    for row in data["nodes"] + data["edges"]:
+        row["source"], row["section"] = data["cites"][row["c"]]
+    return data
 
 
 def edge(G, u, v, rel, source="doc"):
@@ -105,6 +109,8 @@ def test_counts_legend_and_node_fields(tiny_built):
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes["strategy-b"]["number"] == "2.1" and nodes["strategy-b"]["category"] == "local"
     assert nodes["strategy-b"]["summary"] == "A local strategy (see 1.1)."
+    assert nodes["strategy-b"]["tier"] == 1 and nodes["act-a"]["tier"] == 0 and nodes["action-1"]["tier"] == 5
+    assert nodes["action-1"]["in"] == [n["id"] for n in data["nodes"]].index("theme-t")  # folds into its theme
     assert nodes["action-1"]["source"] == "src-plan" and nodes["action-1"]["section"] == "Action plan > row 1"
     assert nodes["action-1"]["partnership"] == "north"  # by its partOf chain
     assert data["documents"]["src-plan"] == "Children's Services Plan annual report"
@@ -112,15 +118,13 @@ def test_counts_legend_and_node_fields(tiny_built):
     assert [p["title"] for p in data["partnerships"]] == ["North Partnership", "National / no partnership"]
 
 
-def test_an_actions_upstream_is_what_why_finds(tiny_built):
-    G = tiny_built.nx
-    data = data_of(viz.render(G, tiny_built.union))
-    ids = [n["id"] for n in data["nodes"]]
-    up = data["upstream"][str(ids.index("action-1"))]
-    assert sorted(ids[i] for i in up["n"]) == sorted(w.why(G, "action-1").reached)
-    chain = {(ids[data["edges"][k]["f"]], data["edges"][k]["rel"], ids[data["edges"][k]["t"]]) for k in up["e"]}
-    assert ("action-1", "partOf", "theme-t") in chain and ("strategy-b", "drivenBy", "act-a") in chain
-    assert not any(rel == "qualityIndicator" for _, rel, _ in chain)  # not a "drives" relation
+def test_links_carry_their_family_and_direction(tiny_built):
+    data = data_of(viz.render(tiny_built.nx, tiny_built.union))
+    fams = {rel: f for f, spec in data["families"].items() for rel in spec["rels"]}
+    assert all(e["rel"] in fams for e in data["edges"])  # every relation has a family (and so a legend entry)
+    assert set(w.UP_RELS) <= set(data["reversed"])  # "is driven by" is drawn from the driver to what it drives
+    assert "seeAlso" not in data["reversed"] and "supersedes" not in data["reversed"]
+    assert data["upRels"] == list(w.UP_RELS)
 
 
 def test_edition_numbers_and_unknown_edition(tiny_built):
@@ -165,23 +169,69 @@ def star_and_chain() -> nx.MultiDiGraph:
         G.add_node("hub", type="Theme", title="Hub")
         edge(G, f"a{i:02d}", "hub", "partOf")
     for i in range(5):
-        G.add_node(f"c{i}", type="Driver", title=f"Driver {i}")
+        G.add_node(f"c{i}", type="Driver", title=f"Driver {i}", category="national" if i < 3 else "local")
         if i:
             edge(G, f"c{i}", f"c{i - 1}", "drivenBy")
+    G.add_node("plan", type="Plan", title="Plan")
+    edge(G, "hub", "plan", "partOf")
+    edge(G, "plan", "c4", "drivenBy")
     G.add_node("lonely", type="UNCRCArticle", title="Article 1")
     return G
 
 
-def test_layout_is_whole_pixels_without_overlaps():
-    G = star_and_chain()
-    pos = viz.layout(G)
+def check_layout(G, pos):
+    """Whole pixels, no two nodes in one place, tiers in order left to right, frameworks below."""
+    from graph.web.layout import FRAMEWORKS, tier_of
+
     assert set(pos) == set(G.nodes)
     assert all(isinstance(x, int) and isinstance(y, int) for x, y in pos.values())
-    deg = {n: len(set(nx.all_neighbors(G, n))) for n in G}
-    ids = sorted(pos)
-    for i, u in enumerate(ids):
-        for v in ids[:i]:
-            assert math.dist(pos[u], pos[v]) >= viz.radius(deg[u]) + viz.radius(deg[v]) - 1, (u, v)
+    assert len(set(pos.values())) == len(pos)
+    tiers: dict[int, list] = {}
+    for n, p in pos.items():
+        tiers.setdefault(tier_of(G.nodes[n]), []).append(p)
+    main = sorted(t for t in tiers if t != FRAMEWORKS)
+    for a, b in zip(main, main[1:]):
+        assert max(x for x, _ in tiers[a]) < min(x for x, _ in tiers[b]), (a, b)
+    if FRAMEWORKS in tiers:
+        others = [p for t in main if t != 5 for p in tiers[t]]
+        assert min(y for _, y in tiers[FRAMEWORKS]) > max(y for _, y in others)
+
+
+def test_layout_is_layered_in_whole_pixels():
+    G = star_and_chain()
+    check_layout(G, viz.layout(G))
+
+
+def test_the_layout_of_the_real_and_a_synthetic_graph(real_built, tmp_path: Path):
+    from graph.core import synth
+    from graph.core.pipeline import build_graph
+
+    check_layout(real_built.nx, viz.layout(real_built.nx))
+    synth.write(tmp_path / "s", synth.generate(3, editions=1, actions=40, seed=2))
+    G = build_graph(tmp_path / "s", check=False).nx
+    check_layout(G, viz.layout(G))
+
+
+def test_neighbours_sit_level_with_each_other():
+    """Crossing reduction: each theme lies level with its own actions, and the themes' actions do not
+    interleave (their rows come in the themes' order)."""
+    G = nx.MultiDiGraph()
+    for t in ("t-a", "t-b", "t-c"):
+        G.add_node(t, type="Theme", title=t)
+    owner = {}
+    for i in range(30):  # actions named so that their own order mixes the three themes
+        a = f"x{(i * 7) % 30:02d}"
+        owner[a] = ("t-a", "t-b", "t-c")[i % 3]
+        G.add_node(a, type="Action", title=a)
+        edge(G, a, owner[a], "partOf")
+    pos = viz.layout(G)
+    for t in ("t-a", "t-b", "t-c"):
+        ys = [pos[a][1] for a in owner if owner[a] == t]
+        assert min(ys) <= pos[t][1] <= max(ys), t
+    order = sorted(("t-a", "t-b", "t-c"), key=lambda t: pos[t][1])
+    rows = [max(pos[a][1] for a in owner if owner[a] == t) for t in order]
+    firsts = [min(pos[a][1] for a in owner if owner[a] == t) for t in order]
+    assert all(rows[k] <= firsts[k + 1] for k in range(2))
 
 
 def test_layout_of_empty_and_single_node_graphs():
@@ -191,6 +241,59 @@ def test_layout_of_empty_and_single_node_graphs():
     assert viz.layout(G) == {"x": (0, 0)}
     assert data_of(viz.render(G))["meta"]["nodes"] == 1
     assert data_of(viz.render(nx.MultiDiGraph()))["nodes"] == []
+
+
+# -- labels and colours ----------------------------------------------------------------------------------
+
+def test_labels_are_unique_and_say_what_the_node_is(real_built):
+    data = data_of(viz.render(real_built.nx, real_built.union, edition=2023))
+    for key in ("label", "brief"):
+        labels = [(n.get(key) or n.get("label") or n["title"]).casefold() for n in data["nodes"]]
+        assert len(set(labels)) == len(labels), key
+    nodes = {n["id"]: n for n in data["nodes"]}
+    # a driver by its number and the title this edition prints; an action by its own text
+    assert nodes["promise-plan-2021-24"]["label"].startswith("1.17 The Promise")
+    assert all((n.get("label") or n["title"])[:15] == " ".join(n["text"].split())[:15]
+               for n in data["nodes"] if n["type"] == "Action" and n.get("text"))
+    assert max(len(n.get("brief") or n.get("label") or n["title"]) for n in data["nodes"]) < 120
+
+
+def test_labels_break_ties_by_partnership_then_container_then_id():
+    rows = [{"id": "a", "type": "Theme", "title": "Health", "partnership": "north"},
+            {"id": "b", "type": "Theme", "title": "Health", "partnership": "south"},
+            {"id": "c", "type": "Theme", "title": "Health", "partnership": "south"},
+            {"id": "d", "type": "Theme", "title": "Health", "partnership": "south"}]
+    got = viz.unique_labels(rows, within={"c": "Plan C", "d": "Plan C"})
+    assert got["a"] == "Health \u00b7 north"
+    assert got["b"] == "Health \u00b7 south"
+    assert got["c"] == "Health \u00b7 south \u00b7 in Plan C (c)" and got["d"] == "Health \u00b7 south \u00b7 in Plan C (d)"
+    long = [{"id": "x", "type": "Plan", "title": "A plan about " + "very " * 20 + "long things"},
+            {"id": "y", "type": "Plan", "title": "A plan about " + "very " * 20 + "long stuff"}]
+    got = viz.unique_labels(long, limit=30)
+    assert got["x"] != got["y"] and not got["x"].endswith("(x)")  # told apart by more of the text
+
+
+def _simulate(hex_colour: str, kind: str) -> tuple[float, float, float]:
+    """A colour as a viewer with a colour-vision deficiency sees it (Machado et al. 2009, severity 1)."""
+    m = {"protan": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+         "deutan": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+         "tritan": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900))}
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return tuple(min(1.0, max(0.0, sum(r * c for r, c in zip(row, lin)))) for row in m[kind])
+
+
+def test_types_stay_apart_for_colour_blind_viewers():
+    """Two types drawn in the same shape differ clearly in colour, also as protan, deutan and tritan
+    viewers see them (otherwise they differ in shape)."""
+    styles = list(viz.STYLE.items())
+    for i, (a, (ca, sa)) in enumerate(styles):
+        for b, (cb, sb) in styles[:i]:
+            if sa != sb:
+                continue
+            for kind in ("protan", "deutan", "tritan"):
+                d = math.dist(_simulate(ca, kind), _simulate(cb, kind))
+                assert d > 0.12, f"{a} and {b} look alike ({kind}, distance {d:.2f}) and share the shape {sa}"
 
 
 def test_the_page_is_deterministic_whatever_the_insertion_order():
@@ -239,3 +342,8 @@ def test_build_exports_include_the_page(tiny_built, tmp_path: Path):
     page = files[tmp_path / "graph.html"]
     assert data_of(page)["meta"]["nodes"] == tiny_built.nx.number_of_nodes()
     assert page == all_exports(tiny_built.dataset, tiny_built.union, tiny_built.nx, tmp_path)[tmp_path / "graph.html"]
+
+
+def test_partnerships_of_all_nodes_at_once_agree_with_why(real_built, tiny_built):
+    for G in (real_built.nx, tiny_built.nx):
+        assert viz.partnerships(G) == {n: w.partnership_of(G, n) for n in G.nodes}

@@ -1,18 +1,25 @@
-"""The graph in a browser: one self-contained, offline HTML file (vis-network, no CDN).
+"""The explorer in a browser: one self-contained, offline HTML file (vis-network, no CDN).
 
 ``render(G, g)`` is a pure function from the NetworkX view (and, optionally, the RDF union for
-document titles and edition entries) to the text of the page. Everything the page needs is
-inline: the vis-network standalone script shipped inside the installed ``pyvis`` package, the
-style, the page script, and the data as JSON in ``<script type="application/json">``.
+document titles, aliases, edition entries and action fields) to the text of the page. Everything
+the page needs is inline: the vis-network standalone script shipped inside the installed
+``pyvis`` package, the page's own ``static/app.js`` and ``static/app.css``, and the data as JSON in
+``<script type="application/json">``. ``drivers serve`` uses the same page with the data fetched
+from its API instead (:func:`html` with ``api``).
+
+What the page is given (:func:`page_data`): every node with a unique label, its tier and its
+position from the layered layout (:mod:`.layout`), its fields and citation; every stated link
+with its relation family and citation. The page answers "what drives it" and "what does it reach"
+itself, with the same walk as :mod:`graph.answers.why` (a browser test checks they agree on every
+action of the bundled data).
 
 Safety: text from the data never becomes markup. The JSON has ``<``, ``>``, ``&``, U+2028 and
 U+2029 escaped, so a title holding ``</script>`` cannot end the script element; the page builds
-the panel with ``textContent``; tooltips are plain strings (vis-network shows them with
-``innerText``); and a Content-Security-Policy allows only the two hashed inline scripts, so an
-injected ``onerror=`` could not run even if markup got through.
+everything with ``textContent``; and a Content-Security-Policy allows only the two hashed inline
+scripts, so an injected ``onerror=`` could not run even if markup got through.
 
-Determinism: nodes sorted by id, edges by (from, to, key), JSON keys sorted, positions rounded to
-whole pixels by a pure-Python layout (no numpy, no platform-dependent maths), no timestamps.
+Determinism: nodes sorted by id, edges by (from, to, key), JSON keys sorted, positions whole pixels
+from a pure-Python layout, no timestamps.
 """
 
 from __future__ import annotations
@@ -25,42 +32,66 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, Graph
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
 from ..core.errors import NotFound, UsageError
 from ..core.namespace import DG
 from ..core.view import NODE_CLASSES, local
-from .layout import layout, radius
+from .layout import FRAMEWORKS, TIERS, layout, tier_of
 
-#: node type -> (colour, vis-network shape). Shapes draw the label below, so size stays fixed.
+#: node type -> (colour, vis-network shape): the Okabe-Ito palette, which stays apart under the common
+#: colour-vision deficiencies, and types that share a colour differ in shape (tests/test_viz.py checks)
 STYLE = {
-    "Driver": ("#d62728", "diamond"),
-    "Partnership": ("#6a3d9a", "star"),
-    "Group": ("#ff7f0e", "triangle"),
-    "Plan": ("#1f77b4", "square"),
-    "Theme": ("#17becf", "triangleDown"),
-    "Outcome": ("#2ca02c", "hexagon"),
-    "Indicator": ("#98c45a", "hexagon"),
-    "Action": ("#8c8c8c", "dot"),
-    "UNCRCArticle": ("#e377c2", "square"),
-    "UNCRCCluster": ("#b5478f", "star"),
-    "WellbeingIndicator": ("#bcbd22", "hexagon"),
-    "PromiseFoundation": ("#8c564b", "star"),
-    "PromisePriority": ("#c49c94", "triangle"),
-    "NationalOutcome": ("#9467bd", "hexagon"),
-    "QualityIndicator": ("#4e9ad6", "triangleDown"),
+    "Driver": ("#D55E00", "diamond"),
+    "Partnership": ("#000000", "star"),
+    "Group": ("#E69F00", "triangle"),
+    "Plan": ("#0072B2", "square"),
+    "Theme": ("#56B4E9", "triangleDown"),
+    "Outcome": ("#009E73", "hexagon"),
+    "Indicator": ("#009E73", "triangle"),
+    "Action": ("#7F7F7F", "dot"),
+    "UNCRCArticle": ("#CC79A7", "square"),
+    "UNCRCCluster": ("#CC79A7", "star"),
+    "WellbeingIndicator": ("#F0E442", "hexagon"),
+    "PromiseFoundation": ("#F0E442", "star"),
+    "PromisePriority": ("#F0E442", "triangle"),
+    "NationalOutcome": ("#0072B2", "hexagon"),
+    "QualityIndicator": ("#56B4E9", "diamond"),
 }
 #: Relations that are not followed by ``why`` still read as phrases in the panel.
 OUT_PHRASES = {**w.PHRASES, "seeAlso": "see also", "supersedes": "supersedes",
                "qualityIndicator": "is evidenced by quality indicator"}
 IN_PHRASES = {**w.INVERSE_PHRASES, "seeAlso": "is referred to by", "supersedes": "is superseded by",
               "qualityIndicator": "is the quality indicator of"}
+#: relation families: how a link is drawn and named in the legend. ``reverse``: drawn from the
+#: object to the subject, so arrows run from what drives to what is driven ("A is driven by B" is
+#: drawn B -> A); the data keeps its direction.
+FAMILIES = {
+    "structure": {"label": "contains (part of)", "color": "#8A8A8A", "dashes": False, "width": 1,
+                  "rels": ["partOf"]},
+    "drive": {"label": "drives, is implemented, aligned, funded, contributed to", "color": "#0072B2",
+              "dashes": False, "width": 1.6, "rels": ["drivenBy", "implements", "alignsWith", "fundedBy",
+                                                       "contributesTo"]},
+    "govern": {"label": "leads, oversees", "color": "#E69F00", "dashes": [8, 4], "width": 1.6,
+               "rels": ["ledBy", "reportsTo"]},
+    "rights": {"label": "upholds a right, evidences a quality indicator", "color": "#CC79A7", "dashes": [2, 4],
+               "width": 1.6, "rels": ["upholdsRight", "qualityIndicator"]},
+    "refer": {"label": "see also, supersedes", "color": "#555555", "dashes": [1, 5], "width": 1,
+              "rels": ["seeAlso", "supersedes"]},
+    "inferred": {"label": "suggested (inferred, not stated)", "color": "#D55E00", "dashes": [10, 4, 2, 4],
+                 "width": 1.6, "rels": []},
+}
+REVERSED = {*w.UP_RELS, "qualityIndicator"}
+LABEL_CHARS = 44   # a label's length before it is cut (at a word), unless that makes two labels alike
+SHORT_CHARS = 24   # the same when zoomed out (the page then draws these)
+MANY = 1000        # above this many nodes outside the actions, the first view also closes themes and outcomes
 
 DEFAULT_DEPTH = 2
 _VIS_FILE = re.compile(r"vis-(\d+)\.(\d+)\.(\d+)$")
 HERE = Path(__file__).resolve().parent  # static/ and templates/
+_API_PATH = re.compile(r"[A-Za-z0-9/_.~-]*/")
 
 
 # -- the vis-network script, from the installed pyvis --------------------------------------------
@@ -104,7 +135,9 @@ def script_json(obj) -> str:
     '{"t":"\\\\u003c/script\\\\u003e"}'
     """
     text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JSON_ESCAPES)
+    for ch, esc in _JSON_ESCAPES.items():  # str.replace, five times, is much faster than translate here
+        text = text.replace(chr(ch), esc)
+    return text
 
 
 # -- the page's data -----------------------------------------------------------------------------
@@ -118,26 +151,58 @@ def documents(g: Graph | None) -> dict[str, str]:
 
 
 def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, dict]]:
-    """(the year used, driver id -> number, category, summary) for an edition (default: the newest)."""
+    """(the year used, driver id -> number, category, summary, printed title) for an edition (default: the newest)."""
     years = sorted({int(y) for y in g.objects(None, DG.editionYear)})
     if year is None:
         year = years[-1] if years else None
     elif year not in years:
         raise NotFound(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+    def one(prop) -> dict:  # subject -> its value, read in one pass (not one look-up an entry)
+        found: dict = {}
+        for s, o in g.subject_objects(prop):
+            found.setdefault(s, o)
+        return found
+    edition, describes, years_of = one(DG.edition), one(DG.describes), one(DG.editionYear)
+    number, category, summary, title = one(DG.number), one(DG.category), one(DG.summary), one(DCTERMS.title)
+    ident = one(DCTERMS.identifier)
     out: dict[str, dict] = {}
     # several partnerships' editions of a year can number one national driver: the edition whose IRI
     # sorts first wins (as in graph.core.view), whatever order the store gives
-    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(g.value(e, DG.edition)), str(e)),
+    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(edition.get(e)), str(e)),
                     reverse=True):
-        ed = g.value(e, DG.edition)
-        if ed is None or int(g.value(ed, DG.editionYear)) != year:
+        ed = edition.get(e)
+        if ed is None or int(years_of[ed]) != year:
             continue
-        d = g.value(e, DG.describes)
-        row = {"number": str(g.value(e, DG.number)), "category": local(g.value(e, DG.category))}
-        if g.value(e, DG.summary) is not None:
-            row["summary"] = str(g.value(e, DG.summary))
-        out[str(g.value(d, DCTERMS.identifier))] = row
+        row = {"number": str(number.get(e)), "category": local(category.get(e))}
+        for key, found in (("summary", summary), ("title", title)):
+            if e in found:
+                row[key] = str(found[e])
+        out[str(ident.get(describes.get(e)))] = row
     return year, out
+
+
+def partnerships(G: nx.MultiDiGraph) -> dict[str, str | None]:
+    """node -> :func:`graph.answers.why.partnership_of` for every node, with the ``partOf`` links
+    sorted once (the same answers, without sorting each node's links again for every node)."""
+    up: dict[str, list[str]] = {}
+    for u, v, d in G.edges(data=True):
+        if d["rel"] == "partOf":
+            up.setdefault(u, []).append(v)
+    for vs in up.values():
+        vs.sort()
+    out: dict[str, str | None] = {}
+    for n in G.nodes:
+        seen, queue, found = {n}, [n], None
+        for x in queue:
+            found = G.nodes[x].get("partnership")
+            if found:
+                break
+            for y in up.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    queue.append(y)
+        out[n] = found or None
+    return out
 
 
 def _type_names(types) -> set[str] | None:
@@ -156,12 +221,14 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     """The part of ``G`` to draw: only ``types``; one partnership's nodes plus national ones; and
     with ``focus`` (a node id), only what is within ``depth`` links of it plus, for an action,
     everything that drives it."""
+    if not types and not partnership and focus is None:
+        return G  # the whole graph: nothing to copy
     keep = set(G.nodes)
     wanted = _type_names(types)
     if wanted is not None:
         keep = {n for n in keep if G.nodes[n]["type"] in wanted}
     if partnership:
-        of = {n: w.partnership_of(G, n) for n in G.nodes}
+        of = partnerships(G)
         pships = set(of.values()) - {None}
         if partnership not in pships:
             have = ", ".join(sorted(pships)) or "none"
@@ -182,62 +249,176 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     return nx.MultiDiGraph(H)
 
 
+#: fields read from the RDF for the panel and the search (predicate -> key in the page's node rows)
+DETAILS = {
+    str(DCTERMS.description): "description", str(DG.lead): "lead", str(DG.timescale): "timescale",
+    str(DG.measure): "measure", str(DG.progress): "progress", str(DG.expectedOutcomes): "expected",
+    str(DG.shortTitle): "short", str(DG.startYear): "start", str(DG.endYear): "end",
+}
+
+
+def details(g: Graph | None) -> dict[str, dict]:
+    """node id -> the fields of :data:`DETAILS` and its aliases, read once per predicate."""
+    if g is None:
+        return {}
+    ids = {s: str(o) for s, o in g.subject_objects(DCTERMS.identifier)}
+    out: dict[str, dict] = {}
+    for pred, key in DETAILS.items():
+        for s, o in g.subject_objects(URIRef(pred)):
+            if s in ids:
+                out.setdefault(ids[s], {}).setdefault(key, o.toPython() if key in ("start", "end") else str(o))
+    for s, o in g.subject_objects(SKOS.altLabel):
+        if s in ids:
+            out.setdefault(ids[s], {}).setdefault("aliases", []).append(str(o))
+    for row in out.values():
+        if "aliases" in row:
+            row["aliases"] = sorted(set(row["aliases"]))
+    return out
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "\u2026"
+
+
+def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, str] | None = None) -> dict[str, str]:
+    """node id -> the label drawn in the graph: "number title" for a numbered driver, an action's own
+    text, else the title; cut at about ``limit`` characters, longer where that tells two apart, and
+    never the same for two nodes (the partnership, then the title of what it is part of (``within``),
+    then the id, is added where text alone cannot).
+
+    >>> unique_labels([{"id": "a", "title": "Plan"}, {"id": "b", "title": "Plan"}])
+    {'a': 'Plan (a)', 'b': 'Plan (b)'}
+    """
+    full = {}
+    for r in rows:
+        base = r.get("text") if r["type"] == "Action" and r.get("text") else r["title"]
+        if r.get("number") and r["type"] == "Driver":
+            base = f"{r['number']} {base}"
+        full[r["id"]] = " ".join(str(base).split()) or r["id"]
+    label = {n: _clip(t, limit) for n, t in full.items()}
+    if not _clash_groups(label):
+        return label
+    for longer in (limit * 2, limit * 4, 10 ** 6):  # more of the text, where the texts differ
+        for group in _clash_groups(label):
+            if len({full[n] for n in group}) > 1:
+                for n in group:
+                    label[n] = _clip(full[n], longer)
+    pship = {r["id"]: r.get("partnership") or "" for r in rows}
+    within = within or {}
+    for key, form in ((pship, "{} \u00b7 {}"), (within, "{} \u00b7 in {}")):
+        for group in _clash_groups(label):  # then what tells them apart: the partnership, what it is part of
+            if len({key.get(n) for n in group}) > 1:
+                for n in group:
+                    if key.get(n):
+                        label[n] = form.format(label[n], _clip(key[n], 30))
+    for group in _clash_groups(label):
+        for n in group:
+            label[n] = f"{label[n]} ({n})"
+    return label
+
+
+def _clash_groups(label: dict[str, str]) -> list[list[str]]:
+    seen: dict[str, list[str]] = {}
+    for n, text in label.items():
+        seen.setdefault(text.casefold(), []).append(n)
+    return [sorted(ns) for _, ns in sorted(seen.items()) if len(ns) > 1]
+
+
+def containers(G: nx.MultiDiGraph, tier: dict[str, int]) -> dict[str, str]:
+    """node -> the node it folds into when its tier is closed: an action into its theme (or plan,
+    indicator, programme), a theme or outcome into its plan — its first ``partOf`` target in a
+    tier before its own."""
+    ups: dict[str, set[str]] = {}
+    for u, v, d in G.edges(data=True):
+        if d["rel"] == "partOf" and tier[u] in (4, 5) and tier.get(v, 99) < tier[u]:
+            ups.setdefault(u, set()).add(v)
+    # the nearest tier wins; among equals, the first id
+    return {n: min(vs, key=lambda v: (-tier[v], v)) for n, vs in ups.items()}
+
+
 def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None = None,
               focus: str | None = None, depth: int = DEFAULT_DEPTH, title: str = "Strategic drivers graph") -> dict:
-    """Everything the page shows, as plain JSON-able data (nodes, edges, positions, legend, why-chains)."""
+    """Everything the page shows, as plain JSON-able data (nodes, links, tiers, positions, legend).
+
+    Compact where it repeats: a node's or link's citation is an index ``c`` into ``cites`` (pairs
+    of source-document id and section), a node's ``label`` is left out where it is its title, and
+    a link's family and drawing direction come from ``families`` and ``reversed``.
+    """
     if edition is not None and g is None:
         raise UsageError("--edition needs the RDF graph")
     docs = documents(g)
     year, entries = edition_entries(g, edition) if g is not None else (None, None)
+    extra = details(g)
     ids = sorted(G.nodes)
     index = {n: i for i, n in enumerate(ids)}
-    pos = layout(G)
     degree = {n: len((set(G.predecessors(n)) | set(G.successors(n))) - {n}) for n in G.nodes}
     nodes = []
+    pships_of = partnerships(G)
     for n in ids:
         d = G.nodes[n]
-        row = {"id": n, "type": d["type"], "title": d.get("title") or n, "x": pos[n][0], "y": pos[n][1],
-               "size": radius(degree.get(n, 0))}
+        row = {"id": n, "type": d["type"], "title": d.get("title") or n, "degree": degree.get(n, 0)}
         for k in ("kind", "source", "section", "text"):
             if d.get(k):
                 row[k] = d[k]
         if entries is not None:
-            row.update(entries.get(n, {}))
+            entry = entries.get(n, {})
+            row.update({k: v for k, v in entry.items() if k != "title"})
+            if entry.get("title") and entry["title"] != row["title"]:
+                row["canonical"], row["title"] = row["title"], entry["title"]
         else:
             row.update({k: d[k] for k in ("number", "category") if d.get(k)})
-        p = w.partnership_of(G, n)
+        row.update(extra.get(n, {}))
+        p = pships_of[n]
         if p:
             row["partnership"] = p
+        if d.get("partnership"):
+            row["own"] = True  # its own partnership (not only one up its partOf chain): `why` never enters it
         nodes.append(row)
+    tier = {r["id"]: tier_of(r) for r in nodes}
+    pos = layout(G, tier)
+    folds = containers(G, tier)
+    within = {n: G.nodes[c].get("title") or c for n, c in folds.items()}
+    label, brief = unique_labels(nodes, within=within), unique_labels(nodes, SHORT_CHARS, within)
+    cites: dict[tuple[str, str], int] = {}
+
+    def cite(row: dict) -> None:  # (source, section) pairs repeat: the page gets each once, by number
+        key = (row.pop("source", ""), row.pop("section", ""))
+        row["c"] = cites.setdefault(key, len(cites))
+    for row in nodes:
+        n = row["id"]
+        row.update(tier=tier[n], x=pos[n][0], y=pos[n][1])
+        if label[n] != row["title"]:
+            row["label"] = label[n]  # else the label is the title
+        if brief[n] != label[n]:
+            row["brief"] = brief[n]  # the label drawn when zoomed out
+        if n in folds:
+            row["in"] = index[folds[n]]
+        cite(row)
     edges = []
-    edge_index = {}
     for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         row = {"f": index[u], "t": index[v], "rel": d["rel"], "source": d.get("source", ""),
                "section": d.get("section", "")}
+        cite(row)
         if d.get("quote"):
             row["quote"] = d["quote"]
         if d.get("inferred"):  # a saved suggestion (drivers viz --suggested): drawn dashed, never as stated
             row.update(inferred=True, score=d.get("score"), method=d.get("method", ""))
-        edge_index[(u, v, d["rel"], d.get("source", ""))] = len(edges)
         edges.append(row)
-    upstream = {}
-    for n in ids:
-        if G.nodes[n]["type"] != "Action":
-            continue
-        ans = w.why(G, n, documents=docs)
-        if not ans.reached:
-            continue
-        steps = {(s.frm, s.to, s.rel, s.source) for path in ans.reached.values() for s in path}
-        upstream[str(index[n])] = {"n": sorted(index[m] for m in ans.reached),
-                                   "e": sorted(edge_index[s] for s in steps if s in edge_index)}
     by_type: dict[str, int] = {}
     by_cat: dict[str, int] = {}
     by_pship: dict[str, int] = {}
+    by_tier = [0] * len(TIERS)
     for row in nodes:
         by_type[row["type"]] = by_type.get(row["type"], 0) + 1
         if row.get("category"):
             by_cat[row["category"]] = by_cat.get(row["category"], 0) + 1
         by_pship[row.get("partnership", "")] = by_pship.get(row.get("partnership", ""), 0) + 1
+        by_tier[row["tier"]] += 1
     types = [{"name": t, "color": STYLE.get(t, ("#555555", "dot"))[0], "shape": STYLE.get(t, ("#555555", "dot"))[1],
               "count": by_type[t]} for t in [*NODE_CLASSES, *sorted(set(by_type) - set(NODE_CLASSES))] if t in by_type]
     names = {p: G.nodes[p]["title"] for p in G.nodes if G.nodes[p]["type"] == "Partnership"}
@@ -246,18 +427,26 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
                       for p in g.subjects(RDF.type, DG.Partnership)})
     pships = [{"id": p, "title": names.get(p, p) if p else "National / no partnership", "count": c}
               for p, c in sorted(by_pship.items(), key=lambda pc: (pc[0] == "", pc[0]))]
+    closed = ["Action"]
+    if len(nodes) - by_type.get("Action", 0) > MANY:
+        closed += ["Theme", "Outcome", "Indicator"]
     return {
         "meta": {"title": title, "edition": year, "focus": focus, "depth": depth,
-                 "nodes": len(nodes), "edges": len(edges)},
+                 "nodes": len(nodes), "edges": len(edges), "inferred": bool(G.graph.get("inferred")),
+                 "closed": [t for t in closed if t in by_type]},
         "types": types,
+        "tiers": [{"name": name, "count": by_tier[i], "band": i == FRAMEWORKS} for i, name in enumerate(TIERS)],
+        "families": FAMILIES,
+        "reversed": sorted(REVERSED),
+        "cites": [list(k) for k in sorted(cites, key=cites.get)],
         "categories": [{"name": c, "count": by_cat[c]} for c in sorted(by_cat)],
         "partnerships": pships,
         "documents": docs,
         "phrases": {"out": OUT_PHRASES, "in": IN_PHRASES},
+        "upRels": list(w.UP_RELS),
         "typeOrder": w.TYPE_ORDER,
         "nodes": nodes,
         "edges": edges,
-        "upstream": upstream,
     }
 
 
@@ -295,14 +484,23 @@ def asset(name: str) -> str:
     return (HERE / name).read_text(encoding="utf-8")
 
 
-def html(data: dict) -> str:
-    """The page for ``page_data`` output: every script and style inline, nothing fetched."""
+def html(data: dict | None, api: str | None = None) -> str:
+    """The page for ``page_data`` output: every script and style inline, nothing fetched.
+
+    With ``api`` (a URL path such as ``"api/"``) and no data, the page fetches its data from
+    ``{api}page`` on the same origin instead (``drivers serve``); the policy then allows that.
+    """
+    if api is not None and not _API_PATH.fullmatch(api):
+        raise UsageError(f"the page's API path {api!r} must be a plain URL path such as 'api/'")
     vis = vis_script()
     app = "\n" + asset("static/app.js")
-    csp = (f"default-src 'none'; script-src '{_sha256(vis)}' '{_sha256(app)}'; "
-           "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+    connect = "'self'" if api else "'none'"
+    csp = (f"default-src 'none'; script-src '{_sha256(vis)}' '{_sha256(app)}'; connect-src {connect}; "
+           "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'")
+    payload = script_json(data) if data is not None else "null"
     return (asset("templates/page.html").replace("%%CSP%%", csp)
+            .replace("%%API%%", api or "")
             .replace("%%CSS%%", "\n" + asset("static/app.css"))
-            .replace("%%DATA%%", script_json(data))
+            .replace("%%DATA%%", payload)
             .replace("%%VIS%%", vis)
             .replace("%%APP%%", app))
