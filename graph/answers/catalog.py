@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ..core.errors import NotFound, UsageError
 from ..core.namespace import DG
-from ..core.view import local, node_type
+from ..core.view import breadth_first, local, node_type
 
 PREFIXES = """PREFIX dg: <https://w3id.org/drivers-graph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -162,34 +162,17 @@ class Catalog:
         """The record's partnership (``own``: its own, as an id), or the first found up its partOf chain."""
         if own is not None:
             return str(own)
-        part_of, pships, names = self._pairs(DG.partOf), self._pairs(DG.partnership), self._ids(DG.Partnership)
-        seen = set()
-        frontier = [n]
-        while frontier:
-            node = frontier.pop(0)
-            if node in seen:
-                continue
-            seen.add(node)
+        pships, names = self._pairs(DG.partnership), self._ids(DG.Partnership)
+        for node in breadth_first([n], self._pairs(DG.partOf)):
             if node in pships:
                 p = pships[node][0]
                 return names.get(p) or _str(self.g.value(p, DCTERMS.identifier))
-            frontier.extend(part_of.get(node, ()))
         return None
 
     def plan_of(self, n: URIRef) -> URIRef | None:
         """The nearest Plan up the partOf chain (breadth first)."""
         part_of, plans = self._pairs(DG.partOf), self._ids(DG.Plan)
-        seen = set()
-        frontier = list(part_of.get(n, ()))
-        while frontier:
-            node = frontier.pop(0)
-            if node in seen:
-                continue
-            seen.add(node)
-            if node in plans:
-                return node
-            frontier.extend(part_of.get(node, ()))
-        return None
+        return next((node for node in breadth_first(part_of.get(n, ()), part_of) if node in plans), None)
 
     # -- list -------------------------------------------------------------------------------
     def list(self, type_name: str, edition: int | None = None) -> list[dict]:

@@ -17,7 +17,7 @@ from .catalog import PREFIXES, Catalog
 from ..core.text import md_escape
 from ..core.errors import UsageError
 from ..core.namespace import DG
-from ..core.view import node_type
+from ..core.view import node_type, reach
 
 #: framework -> (relation, class of its items)
 FRAMEWORKS = {
@@ -104,14 +104,14 @@ def coverage(g: Graph, framework: str = "uncrc", plan: str | None = None) -> Cov
             raise UsageError(f"{plan!r} is a {node_type(g, top)}, not a plan; "
                              "use an id from 'drivers list plans'")
         info = _rows_info(g, _PARTS_Q, {"top": top})
-        parts = _below(top, children) - {top}
+        parts = reach(top, children) - {top}
         info.setdefault(top, (str(top), "", None))
         nodes = [top, *sorted(parts, key=lambda n: (_rank(PART_ORDER, info.get(n, ("", "", None))[2]),
                                                     info.get(n, (str(n),))[0]))]
     rows = []
     for n in nodes:
         ident, title, kind = info.get(n, (str(n), "", None))
-        covers = set().union(*(states.get(part, set()) for part in _below(n, children)))
+        covers = set().union(*(states.get(part, set()) for part in reach(n, children)))
         rows.append(Row(ident, title, kind or "", covers))
     return Coverage(framework, items, rows, info[top][0] if plan is not None else None)
 
@@ -134,17 +134,6 @@ def _rows_info(g: Graph, query: str, bindings: dict) -> dict:
             types.add(local(row.t))
     return {n: (str(i) if i is not None else str(n), str(t) if t is not None else "",
                 next((c for c in NODE_CLASSES if c in types), None)) for n, (i, t, types) in seen.items()}
-
-
-def _below(n, children: dict) -> set:
-    """``n`` and everything ``partOf*`` it."""
-    out, todo = {n}, [n]
-    while todo:
-        for c in children.get(todo.pop(), ()):
-            if c not in out:
-                out.add(c)
-                todo.append(c)
-    return out
 
 
 def _item(g: Graph, n: URIRef) -> Item:

@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, SH, XSD
 
 from .namespace import DG
 from .paths import ONTOLOGY, VALIDATION_CACHE, cache_root
+from .view import reach
 
 if TYPE_CHECKING:
     from .rdf import Quads
@@ -232,16 +233,9 @@ class Shapes:
 
     def supers(self, cls) -> set:
         """``cls`` and every class above it."""
-        out = self.superclasses.get(cls)
-        if out is None:
-            out, todo = {cls}, [cls]
-            while todo:
-                for sup in self.sub.get(todo.pop(), ()):
-                    if sup not in out:
-                        out.add(sup)
-                        todo.append(sup)
-            self.superclasses[cls] = out
-        return out
+        if cls not in self.superclasses:
+            self.superclasses[cls] = reach(cls, self.sub)
+        return self.superclasses[cls]
 
 
 _SHAPES: dict = {}
@@ -315,16 +309,18 @@ def _nt(t) -> str:
     return f"_:{t}" if isinstance(t, BNode) else f"<{t}>"
 
 
-def _digest(triples: list, salt: str, memo: dict | None = None) -> str:
-    memo = {} if memo is None else memo
+class NTerms(dict):
+    """term -> its N-Triples text as rdflib writes it, each worked out once."""
 
-    def nt(t) -> str:
-        s = memo.get(t)
-        if s is None:
-            s = memo[t] = _nt(t)
-        return s
+    def __missing__(self, t) -> str:
+        text = self[t] = _nt(t)
+        return text
+
+
+def _digest(triples: list, salt: str, nt: NTerms | None = None) -> str:
+    nt = NTerms() if nt is None else nt
     h = hashlib.sha256(salt.encode() + b"\0")
-    for line in sorted({f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples}):
+    for line in sorted({f"{nt[s]} {nt[p]} {nt[o]} .\n" for s, p, o in triples}):
         h.update(line.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -355,16 +351,9 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
     closure: dict = {}
 
     def supers(c) -> set:
-        out = closure.get(c)
-        if out is None:
-            out, todo = {c}, [c]
-            while todo:
-                for sup in sub.get(todo.pop(), ()):
-                    if sup not in out:
-                        out.add(sup)
-                        todo.append(sup)
-            closure[c] = out
-        return out
+        if c not in closure:
+            closure[c] = reach(c, sub)
+        return closure[c]
 
     def classes(n) -> set:
         out: set = set()
@@ -662,7 +651,7 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
     salt = f"{_FORMAT}\0{engine}\0{ont_hash}\0{_engine_version(engine)}"
     names = sorted(parts, key=str)
     total = len(names)
-    memo: dict = {}  # term -> N-Triples text, shared by every document's digest
+    memo = NTerms()  # shared by every document's digest
     raw_by_part: dict = {}
     todo: list = []
     for i, name in enumerate(names, start=1):
