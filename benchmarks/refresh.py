@@ -1,8 +1,10 @@
 """The annual refresh steps on the bundled data: how long each takes, and ingest's fidelity.
 
-Prints the median time of: parse + match seed 001 (the PDF text), review, diff, writing the
-document as Markdown and Word, reading the Word file back, xlsx export; and the share of the
-curated 2023 edition's fields that ingesting seed 001 reproduces.
+Prints the median time of: parse + match of the published PDF (``tests/fixtures/pdf``) and of
+seed 001 (the text extracted from it), review, diff, writing the document as Markdown and Word,
+reading the Word file back, xlsx export; and the share of the curated 2023 edition's fields that
+ingesting the PDF and the text reproduce (what ``drivers ingest FILE --edition 2023 --check``
+prints). Which PDF library reads it best: ``benchmarks/pdf_libraries.py``.
 
     python benchmarks/refresh.py [--runs 5]
 """
@@ -28,6 +30,7 @@ from graph.refresh.review import review  # noqa: E402
 from graph.publish.spreadsheet import rows_of, to_xlsx  # noqa: E402
 
 SEED = ROOT / "data" / "seeds" / "001_846164effe67b3c7.txt"
+PDF = ROOT / "tests" / "fixtures" / "pdf" / "drivers-2023.pdf"
 
 
 def median_ms(fn, runs: int) -> float:
@@ -50,7 +53,8 @@ def main() -> None:
         docx_path = Path(tmp) / "d.docx"
         docx_path.write_bytes(render_docx(data, ed))
         steps = {
-            "ingest seed 001 (parse + match)": lambda: build_edition(parse_document(SEED), data, 2023),
+            "ingest PDF (read + parse + match)": lambda: build_edition(parse_document(PDF), data, 2023, carry=False),
+            "ingest seed 001 (parse + match)": lambda: build_edition(parse_document(SEED), data, 2023, carry=False),
             "review 2023": lambda: review(data, ed, "2024-06-01"),
             "diff 2023 2023": lambda: diff_editions(ed, ed),
             "document md": lambda: render_markdown(data, ed),
@@ -60,8 +64,9 @@ def main() -> None:
         }
         for name, fn in steps.items():
             print(f"{name:34s} {median_ms(fn, runs):8.1f} ms")
-    report = compare(build_edition(parse_document(SEED), data, 2023), ed)
-    print(f"seed 001 -> curated 2023: {report['matching']}/{report['fields']} fields ({report['share']:.1%})")
+    for name, path in (("PDF", PDF), ("seed 001 text", SEED)):
+        report = compare(build_edition(parse_document(path), data, 2023, carry=False), ed)
+        print(f"{name} -> curated 2023: {report['matching']}/{report['fields']} fields ({report['share']:.1%})")
 
 
 if __name__ == "__main__":

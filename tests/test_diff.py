@@ -61,8 +61,11 @@ def test_reference_to_a_different_driver_is_a_change():
     b = [A[0], A[1], A[2], {**A[3], "summary": "Oversees the Gamma Plan (see 2.1).", "refs": ["2.1"]}]
     d = diff_editions(*editions(b))
     assert d["changed"] == [{"number": "4.1", "title": "Delta Group", "driver": "group-d",
-                             "fields": ["summary", "refs"]}]
-    assert d["renumbered"] == []
+                             "fields": ["summary", "refs"], "formatting": [], "changes": [
+                                 {"field": "summary", "old": "Oversees the Gamma Plan (see 2.2).",
+                                  "new": "Oversees the Gamma Plan (see 2.1).", "formatting_only": False},
+                                 {"field": "refs", "old": ["2.2"], "new": ["2.1"], "formatting_only": False}]}]
+    assert d["renumbered"] == [] and d["formatting"] == []
 
 
 def test_retitled_and_added_and_field_changes():
@@ -70,13 +73,54 @@ def test_retitled_and_added_and_field_changes():
          {"number": "2.3", "driver": "group-d", "category": "local", "title": "Delta Group", "summary": "Oversees the "
           "Gamma Plan (see 2.2).", "refs": ["2.2"]}]
     d = diff_editions(*editions(b))
-    assert d["changed"] == [
-        {"number": "1.1", "title": "Alpha Act 2014 (amended)", "driver": "act-a", "fields": ["title", "links_text"]},
-        {"number": "2.3", "title": "Delta Group", "driver": "group-d", "fields": ["category"]},
-    ]
+    assert [(r["number"], r["fields"]) for r in d["changed"]] == [("1.1", ["title", "links_text"]),
+                                                                   ("2.3", ["category"])]
+    assert d["changed"][0]["changes"][0] == {"field": "title", "old": "Alpha Act 2014",
+                                             "new": "Alpha Act 2014 (amended)", "formatting_only": False}
+    assert d["changed"][0]["changes"][1]["old"] is None and d["changed"][0]["changes"][1]["new"] == ["Alpha (gov.scot)"]
     assert d["renumbered"] == [{"from": "4.1", "to": "2.3", "title": "Delta Group", "driver": "group-d"}]
     rows = diff_rows(d)
-    assert [r["change"] for r in rows] == ["renumbered", "changed", "changed"]
+    assert [r["change"] for r in rows] == ["renumbered", "changed", "", "changed"]
+    assert rows[1]["detail"] == "title: 'Alpha Act 2014' → 'Alpha Act 2014 (amended)'"
+    assert rows[2]["detail"] == "links_text: (none) → 'Alpha (gov.scot)'"
+    md = diff_markdown(d)
+    assert "  - title: 'Alpha Act 2014' → 'Alpha Act 2014 (amended)'" in md
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Beta Plan 2020-2023", "Beta Plan 2020 – 2023"),          # spaces and an en dash
+    ("The Children’s Plan", "The Children's Plan"),            # curly apostrophe
+    ('The "Promise"', "The “Promise”"),                        # curly quotes
+    ("Two  spaces and\na line break", "Two spaces and a line break"),
+])
+def test_formatting_only_differences_are_listed_apart_from_real_changes(old, new):
+    a = [{**A[0], "title": old}, *A[1:]]
+    b = [{**A[0], "title": new}, {**A[1], "summary": "Beta, revised."}, *A[2:]]
+    data = load_text({"x.yaml": HEAD + edition(2023, a) + edition(2024, b)})
+    d = diff_editions(data.edition_for_year(2023), data.edition_for_year(2024))
+    assert [r["number"] for r in d["changed"]] == ["2.1"]          # the real change
+    assert [(r["number"], r["formatting"], r["fields"]) for r in d["formatting"]] == [("1.1", ["title"], [])]
+    assert d["formatting"][0]["changes"] == [{"field": "title", "old": old, "new": new, "formatting_only": True}]
+    assert not is_empty(d)
+    md = diff_markdown(d)
+    assert "## Formatting only (white space, dashes, quotes) (1)" in md and "## Changed (1)" in md
+
+
+def test_a_real_change_is_never_formatting_only():
+    b = [{**A[0], "title": "Alpha Act 2015"}, {**A[1], "title": "Beta plan 2020-2023"}, *A[2:]]   # a digit, a case
+    d = diff_editions(*editions(b))
+    assert [r["number"] for r in d["changed"]] == ["1.1", "2.1"] and d["formatting"] == []
+
+
+def test_long_text_change_shows_the_words_that_changed():
+    b = [A[0], A[1], A[2], {**A[3], "summary": "Oversees the Gamma Plan (see 2.2). " + "It meets monthly. " * 8
+                            + "It reports to the board."}]
+    a = [*A[:3], {**A[3], "summary": "Oversees the Gamma Plan (see 2.2). " + "It meets monthly. " * 8
+                  + "It reports to the council."}]
+    data = load_text({"x.yaml": HEAD + edition(2023, a) + edition(2024, b)})
+    d = diff_editions(data.edition_for_year(2023), data.edition_for_year(2024))
+    row = next(r for r in diff_rows(d) if r["number"] == "4.1")
+    assert "[-council.-] [+board.+]" in row["detail"] and row["detail"].startswith("summary: …")
 
 
 def test_cli_formats_and_unknown_edition(tmp_path: Path):
@@ -104,4 +148,5 @@ def test_cli_output_formats_on_the_hand_made_edition(tmp_path: Path, fmt: str):
     elif fmt == "md":
         assert "## Renumbered (6)" in r.stdout and "3.4 → 3.3 Child Protection Improvement Programme" in r.stdout
     else:
-        assert "renumbered  3.3" in r.stdout and "(11 rows)" in r.stdout
+        assert "renumbered  3.3" in r.stdout and "(12 rows)" in r.stdout
+        assert "title: 'UNCRC (Incorporation) (Scotland) Bill 2020' → " in r.stdout

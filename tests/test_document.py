@@ -67,14 +67,18 @@ def test_markdown_layout_follows_the_published_document(real):
     assert "### Related plans and reports" in md
     # the Summary prints the numbers as published, including the garbled ones
     assert "| 1.6 | Equality Act 2010 |" in md and "| 0.40 | North Lanarkshire Partnership, Act Now" in md
-    # detail sections in published order
-    order = re.findall(r"^#### (\d+\.\d+) ", md, re.M)
+    # detail sections in published order, one heading level below their category or subcategory
+    order = re.findall(r"^(#{3,4}) (\d+\.\d+) ", md, re.M)
     printed = [e for e in sorted(ed.entries, key=lambda e: e.order) if e.fields.get("detail_number") != ""]
-    assert order == [e.number for e in printed]
+    assert [n for _, n in order] == [e.number for e in printed]
+    assert {n for h, n in order if h == "####"} == {"4.12", "4.13", "4.14", "4.15"}    # under the subcategory
     # entries the document prints unnumbered (1.21, 3.9) stay unnumbered
     assert len(printed) == len(ed.entries) - 2
-    assert "#### Equally Safe: Scotland's strategy" in md and "#### Whole Family Wellbeing Fund" in md
-    assert "<u>Children and Young People (Scotland) Act 2014 (legislation.gov.uk)</u>" in md
+    assert "### Equally Safe: Scotland's strategy" in md and "### Whole Family Wellbeing Fund" in md
+    # a link with a known address is a link; one without stays marked as a link text
+    assert "[Children and Young People (Scotland) Act 2014 (legislation.gov.uk)](<https://www.legislation.gov.uk/asp/" \
+           "2014/8>)" in md
+    assert "<u>Equality Act 2010: guidance GOV.UK (www.gov.uk)</u>" in md
 
 
 def test_markdown_escapes_text_from_the_data(hostile):
@@ -83,7 +87,7 @@ def test_markdown_escapes_text_from_the_data(hostile):
     assert "<script>" not in md and "\\<script\\>" in md
     assert "\\[link\\](javascript:x)" in md and "\\*bold\\*" in md and "\\|" in md
     assert "\n\\# not a heading\n" in md and "\n\\- not a bullet" in md and "\n1\\. not a list" in md
-    assert "#### Beta Plan" in md and "| 0.40 |" in md        # unnumbered detail, garbled summary number
+    assert "### Beta Plan" in md and "| 0.40 |" in md        # unnumbered detail, garbled summary number
     assert md_escape("a_b") == "a\\_b"
 
 
@@ -94,6 +98,8 @@ def test_html_escapes_and_links_cross_references(hostile):
     assert "<img" not in page and "North &lt;b&gt;P&lt;/b&gt;" in page
     assert '<a href="#entry-2-1">2.1</a>' in page            # "(2.1)" links to the entry
     assert '<section id="entry-1-1">' in page and 'href="https://www.example.org/a"' in page
+    # a link text with no address is not dressed as a link
+    assert '<p class="link-text">Alpha &amp; co &lt;u&gt;x&lt;/u&gt; (gov.scot)</p>' in page and "<u>" not in page
 
 
 def test_docx_is_a_real_word_file_with_the_same_structure(real, tmp_path: Path):
@@ -105,11 +111,16 @@ def test_docx_is_a_real_word_file_with_the_same_structure(real, tmp_path: Path):
     path = tmp_path / "d.docx"
     path.write_bytes(blob)
     doc = docx.Document(str(path))
-    heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 3"]
+    heads = [p.text for p in doc.paragraphs if p.style.name in ("Heading 2", "Heading 3")
+             and (re.match(r"\d+\.\d+ ", p.text) or p.text.startswith(("Equally", "Whole")))]
     assert heads[0].startswith("1.1 Children and Young People") and len(heads) == 63
     assert sum(len(t.rows) - 1 for t in doc.tables) == 63
-    underlined = [p.text for p in doc.paragraphs if p.runs and all(r.underline for r in p.runs)]
-    assert "Equality Act 2010: guidance GOV.UK (www.gov.uk)" in underlined
+    links = {h.text: h.address for p in doc.paragraphs for h in p.hyperlinks}
+    assert links["Children and Young People (Scotland) Act 2014 (legislation.gov.uk)"] == \
+        "https://www.legislation.gov.uk/asp/2014/8"
+    web = [p.text for p in doc.paragraphs if p.style.name == "Web link"]
+    assert "Equality Act 2010: guidance GOV.UK (www.gov.uk)" in web
+    assert not [p.text for p in doc.paragraphs if p.style.name == "Web link" and any(r.underline for r in p.runs)]
     assert doc.core_properties.title == "Strategic drivers and plans"
 
 

@@ -75,7 +75,8 @@ def test_every_kind_worked_out_by_hand():
 def test_as_of_date_moves_expiry():
     assert kinds(findings(as_of="2022"), "2.1") == ["ending-soon", "title-mismatch"]
     assert "expired" in kinds(findings(as_of="2030-01-01"), "2.2")
-    assert "expired" not in kinds(findings(), "2.1")        # default: the edition's date, 2023-11
+    assert "expired" not in kinds(findings(as_of="2023-11"), "2.1")
+    assert "expired" in kinds(findings(), "2.1")            # default: today, long after 2023
     with pytest.raises(UsageError):
         findings(as_of="next year")
 
@@ -113,6 +114,15 @@ def test_real_2023_edition_findings():
     assert not [f for f in fs if f["kind"] == "dangling-reference"]
 
 
+def test_review_defaults_to_today_not_the_edition_date():
+    from graph.refresh.review import parse_as_of
+    import datetime
+
+    assert parse_as_of(None, today=datetime.date(2031, 5, 2)) == 2031
+    assert parse_as_of("2024-06-01") == 2024
+    assert parse_as_of(None) == datetime.date.today().year
+
+
 def test_cli_review_exit_codes_and_formats():
     r = CliRunner().invoke(main, ["--data", str(DATA), "review", "--edition", "2023", "--as-of", "2024-06-01",
                                   "--format", "json"])
@@ -120,6 +130,9 @@ def test_cli_review_exit_codes_and_formats():
     assert {"bill-status", "expired"} <= {f["kind"] for f in json.loads(r.stdout)}
     r = CliRunner().invoke(main, ["--data", str(DATA), "review", "--edition", "2023", "--format", "md"])
     assert r.exit_code == 1 and "# Refresh checklist: nl-drivers-2023" in r.stdout and "- [ ] **" in r.stdout
+    # without --as-of the review is as of today, not of the edition's date (2023-11)
+    import datetime
+    assert f"reviewed as of {datetime.date.today().year}" in r.stdout
     r = CliRunner().invoke(main, ["--data", str(DATA), "review", "--edition", "2023", "--as-of", "June"])
     assert r.exit_code == 2 and "--as-of" in r.output
 

@@ -41,14 +41,15 @@ def _edition_arg(data, key: str):
 @handle_errors
 def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misses: int, partnership: str | None,
            fmt: str) -> None:
-    """Read a drivers document (text from the PDF, Markdown, or Word .docx) as edition YEAR.
+    """Read a drivers document (PDF, Word .docx, Markdown, or text extracted from the PDF) as edition YEAR.
 
-    Entries are matched to existing drivers by number, title and summary, so renumbered and
-    retitled drivers keep their ids; unmatched entries become new drivers marked 'created by
-    ingest'. Warnings (what could not be read cleanly) go to stderr. On any error nothing is
-    written (exit 2).
+    Entries are matched to existing drivers by their source text, number, title and summary,
+    so renumbered and retitled drivers keep their ids; an entry whose text is the same as last
+    year's keeps last year's curated values; unmatched entries become new drivers marked
+    'created by ingest'. Warnings (what could not be read cleanly) go to stderr. On any error
+    nothing is written (exit 2).
 
-    Example: drivers ingest drivers-2024.docx --edition 2024
+    Example: drivers ingest drivers-2024.pdf --edition 2024
     """
     from graph.refresh import ingest as ing
     from graph.refresh.editions import find_edition
@@ -77,8 +78,10 @@ def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misse
     for w in result.warnings:
         click.echo(str(w), err=True)
     new = sum(1 for how in result.matched.values() if how == "new")
+    same = sum(1 for parts in result.carried.values() if "text" in parts)
     click.echo(f"Wrote {target}: edition {result.edition['id']}, {len(result.entries)} entries "
-               f"({len(result.entries) - new} matched to existing drivers, {new} new), "
+               f"({len(result.entries) - new} matched to existing drivers, {new} new; {same} with the same text "
+               f"as before, their curated values kept), "
                f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}")
 
 
@@ -92,7 +95,8 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
     """What changed from edition A to edition B (years or edition ids): added, removed, changed, renumbered.
 
     A driver that only moved number is renumbered, not removed and added; a cross-reference that
-    moved with its target is not a change.
+    moved with its target is not a change; differences only in white space, dashes or quotes are
+    listed apart as formatting. Each change shows the field's old and new value.
 
     Example: drivers diff 2023 2024 --format md
     """
@@ -111,7 +115,7 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
 
 @main.command()
 @click.option("--edition", "year", type=int, required=True, help="The edition year to review.")
-@click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD; default: the edition's date).")
+@click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD, YYYY-MM or YYYY; default: today).")
 @click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
 @output_options("table", "json", "md")
 @click.pass_obj
@@ -119,7 +123,8 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
 def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt: str) -> None:
     """The refresh checklist for an edition: expired and ending drivers, Bills now Acts, numbering, references, titles, links.
 
-    Exit 0 when there is nothing to review, 1 when there are findings.
+    Findings are dated as of today unless --as-of gives another date. Exit 0 when there is
+    nothing to review, 1 when there are findings.
 
     Example: drivers review --edition 2023 --as-of 2024-06-01
     """
@@ -227,5 +232,7 @@ def import_(obj: Ctx, file: Path, year: int, force: bool) -> None:
     with write_lock(obj.data_dir):
         target, text, summary = import_edition(file, year, data, obj.data_dir, force)
         write_text(target, text)
+    for w in summary["warnings"]:
+        click.echo(str(w), err=True)
     click.echo(f"Wrote {target}: edition {summary['edition']}, {summary['entries']} entries, "
                f"{len(summary['new_drivers'])} new drivers")

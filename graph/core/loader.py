@@ -143,7 +143,7 @@ def _check_fields(obj: dict, specs: dict[str, FieldSpec], allowed: set[str], fil
                 break
             # summary_number/detail_number "" record that the document prints no number (data/SCHEMA.md)
             if isinstance(v, str) and key not in ("summary", "text", "description", "summary_number",
-                                                  "detail_number") and not v.strip():
+                                                  "detail_number", "link_urls") and not v.strip():
                 problems.append(Problem(f"field {key!r} is empty", file=file, line=line, id=rid,
                                         hint="give a value or remove the field"))
                 ok = False
@@ -376,6 +376,15 @@ def _load_edition(item: dict, sid: str, file: str, data: Data, problems: list[Pr
         ef = _check_fields(raw, ENTRY_FIELDS, set(ENTRY_FIELDS), file, eline, eid, "edition entry", problems)
         if not {"number", "driver", "category", "title"} <= set(ef):
             continue
+        if "link_urls" in ef and len(ef["link_urls"]) != len(ef.get("links_text", [])):
+            problems.append(Problem(f"entry {ef['number']} has {len(ef['link_urls'])} link_urls for "
+                                    f"{len(ef.get('links_text', []))} links_text", file=file, line=eline,
+                                    id=ef["driver"], hint="give one address per link text, \"\" where none is known"))
+        for u in ef.get("link_urls", []):
+            if u and not re.match(r"^(?:https?://|mailto:)[^\s<>\"]+$", u, re.I):
+                problems.append(Problem(f"entry {ef['number']}: link address {_show(u)} is not a web address",
+                                        file=file, line=eline, id=ef["driver"],
+                                        hint="give an http:// or https:// address, or \"\" for none"))
         if not NUMBER_RE.match(ef["number"]):
             problems.append(Problem(f"entry number {ef['number']!r} is not like '1.12'", file=file, line=eline,
                                     id=ef["driver"], hint="record the true number; keep the printed one in "

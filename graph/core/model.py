@@ -122,10 +122,13 @@ ENTRY_FIELDS: dict[str, FieldSpec] = {
     "detail_number": FieldSpec(str),
     "summary": FieldSpec(str),
     "links_text": FieldSpec(str, many=True),
+    "link_urls": FieldSpec(str, many=True),     # the address of each link text ("" where none is known)
     "refs": FieldSpec(str, many=True),
     "covers": FieldSpec(str, many=True),
     "section": FieldSpec(str),
     "note": FieldSpec(str),
+    "source_text": FieldSpec(str),      # the entry as the document prints it, as ingest read it
+    "summary_source": FieldSpec(str),   # its Summary row (or the flattened Summary line) as read
 }
 
 SOURCE_FIELDS: dict[str, FieldSpec] = {

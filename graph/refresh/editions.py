@@ -20,7 +20,8 @@ from ..core.model import Data, Edition, Entry
 
 #: Key order of an entry, as in data/SCHEMA.md.
 ENTRY_KEYS = ("number", "driver", "category", "subcategory", "summary_title", "summary_number", "title",
-              "detail_number", "summary", "links_text", "refs", "covers", "section", "note")
+              "detail_number", "summary", "links_text", "link_urls", "refs", "covers", "section", "note",
+              "summary_source", "source_text")
 #: Fields of an entry that the document prints (what ingest reads and diff compares).
 PRINTED_FIELDS = ("number", "category", "subcategory", "summary_title", "summary_number", "title",
                   "detail_number", "summary", "links_text", "refs")
@@ -159,6 +160,29 @@ def edition_yaml(source: dict[str, Any], edition: dict[str, Any], entries: list[
     for en in entries:
         lines += _block(en, ENTRY_KEYS, "        ", "      - ")
     return "\n".join(lines) + "\n"
+
+
+def check_edition(data_dir: Path, target: Path, text: str, origins: list[tuple[str, int | None]], source_file: str):
+    """Check that the data loads with ``text`` written to ``target`` (nothing is written); on
+    failure the problems found in the new text point at where each entry came from in the input
+    (``origins[i]``: (file, line) of entry ``i``), never at the file that was not written."""
+    from ..core.errors import rel
+    from ..core.loader import check_with
+
+    try:
+        return check_with(data_dir, {target: text})
+    except DataError as exc:
+        name = rel(target)
+        starts = [i for i, ln in enumerate(text.split("\n"), start=1) if ln.startswith("      - number: ")]
+        moved = []
+        for p in exc.problems:
+            if p.file != name:
+                moved.append(p)
+                continue
+            k = max((j for j, st in enumerate(starts) if p.line and st <= p.line), default=None)
+            file, line = origins[k] if k is not None and k < len(origins) else (source_file, None)
+            moved.append(Problem(p.message, file=file, line=line, id=p.id, hint=p.hint, severity=p.severity))
+        raise DataError(moved) from None
 
 
 def start_edition(data: Data, data_dir: Path, from_year: int, to_year: int, force: bool = False,

@@ -12,6 +12,7 @@ inferred rather than stated, ``inferred: true``). Example::
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -225,9 +226,10 @@ CHECKS: list[Callable[[Context], list[dict[str, Any]]]] = [
 ]
 
 
-def parse_as_of(as_of: str | None, ed: Edition) -> int:
-    """The year of the as-of date (YYYY, YYYY-MM or YYYY-MM-DD); default the edition's date."""
-    text = as_of or ed.fields.get("date") or str(ed.year)
+def parse_as_of(as_of: str | None, ed: Edition | None = None, today: datetime.date | None = None) -> int:
+    """The year of the as-of date (YYYY, YYYY-MM or YYYY-MM-DD); default today (the review is of
+    what needs doing now, not when the edition was published)."""
+    text = as_of or (today or datetime.date.today()).isoformat()
     m = re.fullmatch(r"((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?", text.strip())
     if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12) or (m.group(3) and not 1 <= int(m.group(3)) <= 31):
         raise UsageError(f"--as-of {as_of!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")

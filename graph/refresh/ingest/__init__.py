@@ -28,9 +28,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..editions import PRINTED_FIELDS, edition_entries, edition_path, edition_yaml, number_key, refuse_replace
+from ..editions import (PRINTED_FIELDS, check_edition, edition_entries, edition_path, edition_yaml, number_key,
+                        refuse_replace)
 from ...core.errors import rel
-from ...core.loader import check_with
 from ...core.model import Data, Edition
 from .match import IngestResult, build_edition, guess_kind, match_entries, record_dict, slug
 from .numbering import number_entries
@@ -79,7 +79,8 @@ def ingest(path: Path, year: int, data_dir: Path, data: Data, force: bool = Fals
     file is never rewritten. The new file is checked by the loader before it is written.
     """
     doc = parse_document(path)
-    result = build_edition(doc, data, year, partnership, source_name=path.name)
+    # --check measures what the reader and parser reproduce, so nothing is carried over there
+    result = build_edition(doc, data, year, partnership, source_name=path.name, carry=write)
     if not write:
         return result, None
     target = edition_path(data_dir, result.edition["id"])
@@ -89,7 +90,11 @@ def ingest(path: Path, year: int, data_dir: Path, data: Data, force: bool = Fals
     text = edition_yaml(result.source, result.edition, result.entries, result.new_drivers,
                         header=f"Edition {year} of the drivers document, written by 'drivers ingest' from {path.name}.\n"
                                "Verbatim fields as read from the document; check the warnings it printed.")
-    check_with(data_dir, {target: text})
+    origins = []
+    for en in result.entries:
+        where = doc.problem(result.lines.get(en["number"]), "")
+        origins.append((where.file, where.line))
+    check_edition(data_dir, target, text, origins, rel(path))
     from ...core.io import write_text
 
     write_text(target, text)

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from .text import DOMAIN_RE, SITE_RE, TAG_RE, URL_RE, U_RE, _clean
 
 
 def _url_only(text: str) -> bool:
-    return bool(URL_RE.fullmatch(text.strip())) or bool(re.fullmatch(r"<u>.*</u>\.?", text.strip()))
+    return bool(URL_RE.fullmatch(text.strip())) or bool(re.fullmatch(r"(?:<u>.*</u>|<a href=\"[^\"]*\">.*</a>)\.?", text.strip()))
 
 
 def _sentence_start(text: str, pos: int, floor: int, line_starts: list[int]) -> int:
@@ -24,22 +25,36 @@ def _sentence_start(text: str, pos: int, floor: int, line_starts: list[int]) -> 
     return best
 
 
-def _extract_links(para: str, line_starts: list[int]) -> tuple[list[str], list[str]]:
-    """Split link texts out of one paragraph: (links, remaining text pieces)."""
-    # drop tags, remembering where the underlined (linked) runs are
-    underlined: list[tuple[int, int]] = []
+def link_runs(para: str) -> tuple[str, list[tuple[int, int, str | None]]]:
+    """The paragraph without tags, and where its linked runs are: (start, end, address or None)."""
+    runs: list[tuple[int, int, str | None]] = []
     text, pos = "", 0
     for m in U_RE.finditer(para):
         text += TAG_RE.sub("", para[pos:m.start()])
-        inner = TAG_RE.sub("", m.group(1))
-        underlined.append((len(text), len(text) + len(inner)))
+        inner = TAG_RE.sub("", m.group("u") if m.group("u") is not None else m.group("a"))
+        href = html.unescape(m.group("href")) if m.group("href") is not None else None
+        runs.append((len(text), len(text) + len(inner), href))
         text += inner
         pos = m.end()
-    text += TAG_RE.sub("", para[pos:])
+    return text + TAG_RE.sub("", para[pos:]), runs
+
+
+def _extract_links(para: str, line_starts: list[int], urls: dict[str, str] | None = None, marked: bool = False
+                   ) -> tuple[list[str], list[str]]:
+    """Split link texts out of one paragraph: (links, remaining text pieces). The addresses of
+    hyperlinked runs go into ``urls`` (link text -> address)."""
+    # drop tags, remembering where the underlined (linked) runs are
+    text, runs = link_runs(para)
+    underlined = [(a, b) for a, b, _ in runs]
     shift = len(para) - len(text)
     line_starts = [max(0, o - shift) for o in line_starts] if shift else line_starts
     spans: list[tuple[int, int, bool]] = []      # start, end, keep-in-text
     floor = 0
+    if marked:          # the input marks its links (PDF annotations, Word hyperlinks): only those are links
+        for k, (idx, end) in enumerate(underlined):
+            after = text[end:underlined[k + 1][0] if k + 1 < len(underlined) else len(text)].strip()
+            spans.append((idx, end, bool(after) and after[:1].isalpha()))
+        return _cut(text, spans, runs, urls)
     for m in DOMAIN_RE.finditer(text):
         s = _sentence_start(text, m.start(), floor, line_starts)
         s = _repeat_start(text, s, m.start())
@@ -87,6 +102,12 @@ def _extract_links(para: str, line_starts: list[int]) -> tuple[list[str], list[s
     tail = _trailing_link(text)
     if tail is not None and not any(a <= tail < b or tail <= a for a, b, _ in spans):
         spans.append((tail, len(text), False))
+    return _cut(text, spans, runs, urls)
+
+
+def _cut(text: str, spans: list[tuple[int, int, bool]], runs: list[tuple[int, int, str | None]],
+         urls: dict[str, str] | None) -> tuple[list[str], list[str]]:
+    """Take the link spans out of ``text``: (link texts, the remaining pieces of text)."""
     spans.sort()
     links: list[str] = []
     pieces: list[str] = []
@@ -97,6 +118,9 @@ def _extract_links(para: str, line_starts: list[int]) -> tuple[list[str], list[s
         link = _clean(text[a:b]).rstrip(".").strip() if not text[a:b].rstrip().endswith(")") else _clean(text[a:b])
         if link and link not in links:
             links.append(link)
+            href = next((h for s0, e0, h in runs if h and s0 >= a and e0 <= b), None)
+            if href and urls is not None:
+                urls.setdefault(link, href)
         if keep:
             continue
         pieces.append(text[pos:a])

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..editions import (edition_entries, edition_id_for, previous_edition)
+from ..editions import edition_entries, edition_id_for, number_key, previous_edition
+from .carry import carry_over
 from ...core.errors import DataError, Problem
 from ...core.model import Data, Edition
 from .numbering import number_entries
 from .parsed import ParsedDocument
+from ..sameness import source_key
 from .text import norm, similarity, word_similarity
 
 
@@ -27,12 +29,15 @@ class IngestResult:
     warnings: list[Problem]
     matched: dict[str, str]        # entry number -> how it matched ("number+title", "summary", "new", ...)
     doc: ParsedDocument
+    carried: dict[str, list[str]] = field(default_factory=dict)   # entry number -> parts carried over unchanged
+    lines: dict[str, int] = field(default_factory=dict)            # entry number -> its line in the input
 
     def report(self) -> dict[str, Any]:
         return {
             "edition": self.edition["id"],
             "entries": len(self.entries),
             "new_drivers": [d["id"] for d in self.new_drivers],
+            "unchanged": sorted(self.carried, key=number_key),
             "warnings": [str(w) for w in self.warnings],
         }
 
@@ -62,15 +67,41 @@ def guess_kind(title: str) -> str:
     return "programme"
 
 
+def _same_partnership(data: Data, driver: str, partnership: str | None) -> bool:
+    """May an entry of ``partnership``'s document describe ``driver``? National drivers (no
+    partnership) yes; another partnership's local driver never."""
+    rec = data.records.get(driver)
+    owner = rec.get("partnership") if rec is not None else None
+    return partnership is None or owner is None or owner == partnership
+
+
 def match_entries(entries: list[dict[str, Any]], data: Data, prev: Edition | None,
-                  year: int) -> tuple[dict[int, str], dict[int, str]]:
-    """Match parsed entries to drivers: returns (entry index -> driver id, entry index -> how)."""
-    prev_entries = edition_entries(prev) if prev else []
+                  year: int, partnership: str | None = None) -> tuple[dict[int, str], dict[int, str]]:
+    """Match parsed entries to drivers: returns (entry index -> driver id, entry index -> how).
+
+    Only drivers the partnership's document may describe are candidates: national ones and its
+    own (never another partnership's local driver, whatever the title)."""
+    if partnership is None and prev is not None:
+        partnership = prev.partnership
+    prev_entries = [pe for pe in (edition_entries(prev) if prev else [])
+                    if _same_partnership(data, pe["driver"], partnership)]
     got: dict[int, str] = {}
     how_of: dict[int, str] = {}
     taken: set[int] = set()
-    # the common case first: same number and the same title (or the same summary)
+    # the surest: the same source text as last year (wherever it is numbered now)
+    keys = {}
+    for j, pe in enumerate(prev_entries):
+        if pe.get("source_text"):
+            keys.setdefault(source_key(pe["source_text"]), []).append(j)
     for i, en in enumerate(entries):
+        js = keys.get(source_key(en.get("source_text"))) if en.get("source_text") else None
+        if js and len(js) == 1 and js[0] not in taken and _same_partnership(data, prev_entries[js[0]]["driver"], partnership):
+            got[i], how_of[i] = prev_entries[js[0]]["driver"], "source text"
+            taken.add(js[0])
+    # the common case next: same number and the same title (or the same summary)
+    for i, en in enumerate(entries):
+        if i in got:
+            continue
         for j, pe in enumerate(prev_entries):
             if j in taken or en["number"] != pe["number"]:
                 continue
@@ -114,7 +145,7 @@ def match_entries(entries: list[dict[str, Any]], data: Data, prev: Edition | Non
             continue
         best, best_sc = None, 0.0
         for rec in drivers:
-            if rec.id in used:
+            if rec.id in used or not _same_partnership(data, rec.id, partnership):
                 continue
             sc = max(similarity(en.get(f), n) for f in ("title", "summary_title") if en.get(f)
                      for n in [rec.title, *rec.get("aliases", [])])
@@ -128,8 +159,9 @@ def match_entries(entries: list[dict[str, Any]], data: Data, prev: Edition | Non
 
 
 def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str | None = None,
-                  source_name: str | None = None) -> IngestResult:
-    """Number, match and assemble the edition for ``year`` from a parsed document."""
+                  source_name: str | None = None, carry: bool = True) -> IngestResult:
+    """Number, match and assemble the edition for ``year`` from a parsed document. With
+    ``carry``, entries whose source text is unchanged keep the previous edition's values."""
     same = data.edition_for_year(year, partnership)
     prev = same or previous_edition(data, year, partnership)
     if prev is None:
@@ -140,15 +172,17 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
                                  hint="the data must hold at least one edition of the drivers document")])
     partnership = partnership or prev.partnership
     raw = number_entries(doc)
-    got, how = match_entries(raw, data, prev, year)
+    got, how = match_entries(raw, data, prev, year, partnership)
     edition_id = same.id if same else edition_id_for(prev.id, year)
     new_drivers: list[dict[str, Any]] = []
     taken = set(data.records) | set(data.declared) | set(data.editions)
     entries = []
     matched = {}
+    lines: dict[str, int] = {}
     numbers = {e["number"] for e in raw}
     for i, en in enumerate(raw):
         line = en.pop("_line")
+        lines[en["number"]] = line
         if i in got:
             driver = got[i]
             matched[en["number"]] = how[i]
@@ -167,7 +201,7 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
                                    "section": en["section"]}
             if en["category"] in ("local", "governance"):
                 rec["partnership"] = partnership
-            rec["note"] = (f"new in {year} edition, created by ingest from {source_name or doc.name} line {line}; "
+            rec["note"] = (f"new in {year} edition, created by ingest from {source_name or doc.name} {doc.at(line)}; "
                            "kind guessed from the title: check it")
             new_drivers.append(rec)
             matched[en["number"]] = "new"
@@ -182,6 +216,9 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
                 del en["refs"]
         entries.append({"number": en["number"], "driver": driver,
                         **{k: v for k, v in en.items() if k != "number"}})
+    last_year = previous_edition(data, year, partnership)
+    sources = [edition_entries(e) for e in (same, last_year) if e is not None]
+    carried = carry_over(entries, *sources) if carry else {}
     if same is not None:
         # drivers defined in the edition file being replaced are carried over when still described
         described = {e["driver"] for e in entries}
@@ -202,7 +239,7 @@ def build_edition(doc: ParsedDocument, data: Data, year: int, partnership: str |
     if doc.date:
         edition["date"] = doc.date
     edition["section"] = "whole document"
-    return IngestResult(edition, source, entries, new_drivers, list(doc.warnings), matched, doc)
+    return IngestResult(edition, source, entries, new_drivers, list(doc.warnings), matched, doc, carried, lines)
 
 
 def record_dict(rec) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from .text import CATEGORY_INDEX, NUM_RE, norm, similarity
 
 def number_entries(doc: ParsedDocument) -> list[dict[str, Any]]:
     """Give each detail its true number and its summary row; entries in published order."""
+    _drop_duplicates(doc)
     details = doc.details
     _mend_broken_rows(doc)
     used: set[str] = set()
@@ -50,7 +51,7 @@ def number_entries(doc: ParsedDocument) -> list[dict[str, Any]]:
                 sc = similarity(r.title, d.title) if r.title else 0.0
                 if not r.title and not num_same:
                     continue
-                score = sc + (0.35 if num_same else 0.0) + (0.15 if j == k else 0.0)
+                score = sc + ((0.5 if doc.table_cells else 0.35) if num_same else 0.0) + (0.15 if j == k else 0.0)
                 if score >= 0.45:
                     pairs.append((score, k, j, i))
         taken_r: set[int] = set()
@@ -118,15 +119,52 @@ def number_entries(doc: ParsedDocument) -> list[dict[str, Any]]:
             en["summary"] = d.summary
         if d.links:
             en["links_text"] = d.links
+            if any(d.urls.get(lk) for lk in d.links):
+                en["link_urls"] = [d.urls.get(lk, "") for lk in d.links]
         if d.refs:
             en["refs"] = d.refs
         heads = [doc.headings.get(d.category, CATEGORY_HEADINGS[d.category])]
         if d.subcategory:
             heads.append(doc.headings.get(d.subcategory, SUBCATEGORY_HEADINGS[d.subcategory]))
         en["section"] = " > ".join([*heads, true[i] + (" (unnumbered)" if d.number is None and d.title else "")])
+        if r is not None and r.source:
+            en["summary_source"] = r.source
+        elif i in flat_title:
+            en["summary_source"] = doc.flat[d.category]
+        if d.source:
+            en["source_text"] = d.source
         en["_line"] = d.line
         out.append(en)
     return out
+
+
+def _drop_duplicates(doc: ParsedDocument) -> None:
+    """An entry printed twice (a section pasted again): the same text is left out the second
+    time; the same title over different texts is kept, both with a warning naming both places."""
+    from ..sameness import source_key
+
+    kept: list[Detail] = []
+    by_text: dict[str, Detail] = {}
+    by_title: dict[str, Detail] = {}
+    for d in doc.details:
+        key = source_key(d.source) if d.source else ""
+        first = by_text.get(key) if key and (d.summary or d.links) else None
+        if first is not None:
+            doc.warn(d.line, f"entry {d.number or '(unnumbered)'} {(d.title or '')[:50]!r} at {doc.at(d.line)} "
+                             f"repeats the entry at {doc.at(first.line)} word for word; the repeat is left out",
+                     hint="if it is meant to be there twice, give it its own text")
+            continue
+        title = norm(d.title)
+        other = by_title.get(title) if title else None
+        if other is not None:
+            doc.warn(d.line, f"entry {d.number or '(unnumbered)'} at {doc.at(d.line)} has the same title "
+                             f"{d.title[:50]!r} as the entry at {doc.at(other.line)}; both kept",
+                     hint="check the published document: retitle one, or remove the repeat")
+        by_text.setdefault(key, d)
+        if title:
+            by_title.setdefault(title, d)
+        kept.append(d)
+    doc.details[:] = kept
 
 
 def _mend_broken_rows(doc: ParsedDocument) -> None:

@@ -10,20 +10,25 @@ from typing import Any
 from ..editions import (CATEGORY_HEADINGS, REF_IN_TEXT)
 from ...core.errors import DataError, Problem, rel
 from ...core.model import CATEGORIES
-from .links import _bare_link, _extract_links, _url_only
+from .links import _bare_link, _extract_links, _url_only, link_runs
 from .parsed import Detail, ParsedDocument, Row
 from .readers import read_lines
-from .text import CATEGORY_INDEX, DOMAIN_RE, END_RE, ENTRY_RE, HEADING_RE, MONTHS, TAG_RE, TERMINAL, _clean, _heading_kind, norm, similarity
+from .text import BULLET, CATEGORY_INDEX, DOMAIN_RE, END_RE, ENTRY_RE, HEADING_RE, MONTHS, TAG_RE, TERMINAL, _clean, _heading_kind, norm, similarity
 
 
 def parse_document(path: Path) -> ParsedDocument:
     """Parse a drivers document file. Raises :class:`DataError` if it is not a drivers document."""
-    lines, structured = read_lines(path)
-    return parse_lines(lines, rel(path), structured)
+    reading = read_lines(path)
+    doc = parse_lines(reading.lines, rel(path), reading.structured, table_cells=reading.table_cells,
+                      where=reading.where, links_marked=reading.links_marked)
+    doc.warnings[:0] = reading.warnings
+    return doc
 
 
-def parse_lines(lines: list[tuple[int, str]], name: str, structured: bool = False) -> ParsedDocument:
-    doc = ParsedDocument(name, structured=structured)
+def parse_lines(lines: list[tuple[int, str]], name: str, structured: bool = False, table_cells: bool | None = None,
+                where: dict[int, tuple[int, int]] | None = None, links_marked: bool = False) -> ParsedDocument:
+    doc = ParsedDocument(name, structured=structured, table_cells=structured if table_cells is None else table_cells,
+                         where=where or {}, links_marked=links_marked)
     # the document's title and date
     for no, text in lines[:40]:
         t = _clean(text).strip("# ")
@@ -96,17 +101,20 @@ def _parse_summary(lines: list[tuple[int, str]], doc: ParsedDocument, rest: list
             title = _clean(cells[col + 1]) if col + 1 < len(cells) else ""
             if not num and not title:
                 continue
+            if not num and _heading_kind(title) and _heading_kind(title)[0] == "subcategory":
+                continue
             if not re.search(r"[A-Za-z]", title):
                 title = ""
-            if not num and not doc.structured and ci in last:
+            if not num and not doc.table_cells and ci in last:
                 prev = last[ci]
                 if prev.title is None or _known_words(title, vocab):
                     prev.title = f"{prev.title} {title}".strip() if prev.title else title
+                    prev.source = f"{prev.source} {title}".strip()
                     continue
                 doc.warn(no, f"unreadable summary row {title!r} (its words occur nowhere else in the document); "
                              "left out", hint="check the row in the published document")
                 continue
-            row = Row(columns[ci], num, title or None, no)
+            row = Row(columns[ci], num, title or None, no, source=f"{num} {title}".strip())
             doc.rows.append(row)
             last[ci] = row
 
@@ -184,7 +192,7 @@ def _parse_details(lines: list[tuple[int, str]], doc: ParsedDocument) -> None:
             current = start(no, m.group("num"), m.group("rest"), False)
             prev_blank = False
             continue
-        bm = re.match(r"^[-•]\s+(.*)$", text)
+        bm = re.match(rf"^{BULLET}\s+(.*)$", text)
         if bm and current is not None and _unnumbered_entry(bm.group(1), summary_text):
             current = start(no, None, bm.group(1), False)
             prev_blank = False
@@ -200,6 +208,7 @@ def _parse_details(lines: list[tuple[int, str]], doc: ParsedDocument) -> None:
 
 def _unnumbered_entry(text: str, summary_text: str) -> bool:
     """A '- Title: text' bullet that starts an unnumbered entry (its title is in the Summary)."""
+    text = text.replace("**", "")
     if not text[:1].isupper():
         return False
     t = text.replace("**", "")
@@ -226,12 +235,12 @@ def _paragraphs(first: str, lines: list[tuple[int, str]]) -> list[tuple[str, lis
         indented = raw[:1].isspace()
         s = raw.strip()
         if not paras:
-            paras.append([re.sub(r"^[-•]\s+", "", s), []])
+            paras.append([re.sub(rf"^{BULLET}\s+", "", s), []])
             blank = False
             continue
         prev = paras[-1][0]
-        if re.match(r"^[-•]\s+", s):
-            body = re.sub(r"^[-•]\s+", "", s)
+        if re.match(rf"^{BULLET}\s+", s):
+            body = re.sub(rf"^{BULLET}\s+", "", s)
             if indented:                         # a sub-bullet: a new paragraph
                 paras.append([body, []])
             else:                                # a page-break bullet: the text runs on
@@ -283,15 +292,19 @@ def _split_title(first: str, hint: str | None) -> tuple[str | None, str]:
 def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool, summary_text: str) -> Detail:
     no = blk["line"]
     category, num = blk["category"], blk["number"]
+    urls: dict[str, str] = {}
     if heading_form:
         title: str | None = blk["first"]
         links, body = [], []
         for p in map(_clean, _heading_paragraphs(blk["lines"])):
-            um = re.fullmatch(r"<u>(.*)</u>", p)
-            if um:
-                links.append(_clean(um.group(1)))
+            plain, runs = link_runs(p)
+            if len(runs) == 1 and runs[0][:2] == (0, len(plain)):
+                link = _clean(plain)
+                links.append(link)
+                if runs[0][2]:
+                    urls[link] = runs[0][2]
             else:
-                body.append(p)
+                body.append(_clean(TAG_RE.sub("", p)))
         summary = "\n".join(body)
         headed = True
     else:
@@ -306,9 +319,9 @@ def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool, summar
         paras = _paragraphs(first_body, blk["lines"])
         links, body = [], []
         for i, (p, offs) in enumerate(paras):
-            plinks, rest = _extract_links(p, offs)
+            plinks, rest = _extract_links(p, offs, urls, marked=doc.links_marked)
             links += [lk for lk in plinks if lk not in links]
-            if not plinks and i > 0 and _bare_link(p):
+            if not plinks and i > 0 and not doc.links_marked and _bare_link(p):
                 links.append(_clean(TAG_RE.sub("", p)))
                 continue
             body += rest
@@ -320,7 +333,17 @@ def _detail(blk: dict[str, Any], doc: ParsedDocument, heading_form: bool, summar
     if num and category and num.split(".")[0] != CATEGORY_INDEX[category]:
         doc.warn(no, f"entry {num} is under the {CATEGORY_HEADINGS[category]!r} heading but numbered like another "
                      "category")
-    return Detail(category, blk["subcategory"], num, _clean(title) if title else None, summary, links, refs, no, headed)
+    return Detail(category, blk["subcategory"], num, _clean(title) if title else None, summary, links, refs, no, headed,
+                  urls={k: v for k, v in urls.items() if k in links}, source=_source(blk))
+
+
+def _source(blk: dict[str, Any]) -> str:
+    """The entry as the document prints it: its heading line (printed number first) and its
+    text and link lines, tags and bold markers taken out, spaces collapsed, one line per line."""
+    head = _clean(TAG_RE.sub("", blk["first"]))
+    out = [f"{blk['number']} {head}" if blk["number"] else head]
+    out += [c for c in (_clean(TAG_RE.sub("", t)) for _, t in blk["lines"]) if c]
+    return "\n".join(x for x in out if x)
 
 
 def _summary_hint(first: str, summary_text: str) -> str | None:

@@ -16,6 +16,7 @@ class Row:
     number: str          # as printed ("" if none)
     title: str | None    # as printed (None if none)
     line: int
+    source: str = ""     # the row (or flattened line) as read, for carry-over
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Detail:
     refs: list[str]
     line: int
     headed: bool = True  # False: the entry had no heading (title taken from the summary table)
+    urls: dict[str, str] = field(default_factory=dict)   # link text -> address, where the input has one
+    source: str = ""     # the entry's text as read (heading, text and link lines), for carry-over
 
 
 @dataclass
@@ -44,6 +47,22 @@ class ParsedDocument:
     headings: dict[str, str] = field(default_factory=dict)   # category/subcategory -> heading as printed
     warnings: list[Problem] = field(default_factory=list)
     structured: bool = False
+    table_cells: bool = False
+    links_marked: bool = False   # the input marks its links (hyperlinks): only marked runs are links
+    where: dict[int, tuple[int, int]] = field(default_factory=dict)   # line -> (page, line on page)
 
     def warn(self, line: int | None, message: str, hint: str | None = None) -> None:
-        self.warnings.append(Problem(message, file=self.name, line=line, hint=hint, severity="WARN"))
+        self.warnings.append(self.problem(line, message, hint))
+
+    def problem(self, line: int | None, message: str, hint: str | None = None, severity: str = "WARN") -> Problem:
+        """A problem at ``line`` of the input; for paged input (PDF) it names the page and the line on it."""
+        if line is not None and line in self.where:
+            page, on_page = self.where[line]
+            return Problem(message, file=f"{self.name}, page {page}, line {on_page}", hint=hint, severity=severity)
+        return Problem(message, file=self.name, line=line, hint=hint, severity=severity)
+
+    def at(self, line: int | None) -> str:
+        """'line 12', or 'page 3 line 12' for paged input."""
+        if line is not None and line in self.where:
+            return "page {} line {}".format(*self.where[line])
+        return f"line {line}"

@@ -18,7 +18,12 @@ CATEGORY_INDEX = {c: str(i) for i, c in enumerate(CATEGORIES, start=1)}
 NUM_RE = re.compile(r"^\d{1,2}\.\d{1,2}$")
 
 
-ENTRY_RE = re.compile(r"^(?P<indent>\s?)(?:[-•]\s+)?(?P<num>\d{1,2}\.\d{1,2})\s+(?P<rest>\S.*)$")
+#: a list bullet as text extracts print it: '-', '•' and the other bullet glyphs, and the Symbol
+#: font's private-use bullets (U+F0B7 ...) that PDF text extraction gives for Word's bullets
+BULLET = "[-•●▪◦‣∙\uf0a7\uf0b7\uf0d8\uf0fc\uf076]"
+
+
+ENTRY_RE = re.compile(rf"^(?P<indent>\s?)(?:{BULLET}\s+)?(?P<num>\d{{1,2}}\.\d{{1,2}})\s+(?P<rest>\S.*)$")
 
 
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -34,10 +39,11 @@ URL_RE = re.compile(r"(?<![\w@])(?:https?://\S+|www\.\S+|[A-Za-z0-9-]+(?:\.[A-Za
 SITE_RE = re.compile(r"\|\s*((?:[A-Z][\w&'-]*)(?:\s+[A-Z][\w&'-]*)*)")
 
 
-U_RE = re.compile(r"<u>(.*?)</u>", re.S)
+#: a linked run: underlined (``<u>``, group 2) or a hyperlink with its address (``<a href>``, groups 1 and 3)
+U_RE = re.compile(r"<u>(?P<u>.*?)</u>|<a href=\"(?P<href>[^\"]*)\">(?P<a>.*?)</a>", re.S)
 
 
-TAG_RE = re.compile(r"</?(?:u|i|b|p|em|strong)>")
+TAG_RE = re.compile(r"</?(?:u|i|b|p|em|strong)>|<a href=\"[^\"]*\">|</a>")
 
 
 END_RE = re.compile(r"^(?:This document can be made available|To make a request, please contact)", re.I)

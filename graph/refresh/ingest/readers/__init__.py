@@ -1,8 +1,10 @@
-"""One reader per input format, each giving the parser (line number, text) pairs.
+"""One reader per input format, each giving the parser a :class:`~.reading.Reading` (numbered lines).
 
 * :mod:`.plaintext` - text extracted from the published PDF (UTF-8 or UTF-16 with a byte-order mark)
 * :mod:`.markdown` - Markdown, as ``drivers document`` writes it
-* :mod:`.docx` - Word files
+* :mod:`.docx` - Word files (tracked changes read as accepted)
+* :mod:`.pdf` - PDF files (pdfplumber: tables as tables, hyperlinks as links); its
+  :func:`~.pdf.pdf_tables` reads any ruled table as rows of cells with page and row positions
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from pathlib import Path
 
 from .docx import docx_lines
 from .markdown import markdown_lines
+from .pdf import pdf_lines, pdf_tables
 from .plaintext import text_lines
+from .reading import Reading
+
+__all__ = ["Reading", "pdf_tables", "read_lines"]
 
 
-def read_lines(path: Path) -> tuple[list[tuple[int, str]], bool]:
-    """The file as (line number, text) pairs, and whether it is Markdown/Word (structured)."""
+def read_lines(path: Path) -> Reading:
+    """The file as a :class:`Reading`, by its suffix (.pdf, .docx, .md/.markdown, else text)."""
     suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return pdf_lines(path)
     if suffix == ".docx":
-        return docx_lines(path), True
+        return docx_lines(path)
     lines = text_lines(path)
     structured = suffix in (".md", ".markdown")
     if structured:
         lines = markdown_lines(lines)
-    return list(enumerate(lines, start=1)), structured
+    return Reading(list(enumerate(lines, start=1)), structured=structured, table_cells=structured)

@@ -20,7 +20,12 @@ def markdown_lines(lines: list[str]) -> list[str]:
                 continue
             out.append("\t".join(_unescape(c) for c in cells))
         else:
-            out.append(_unescape(line))
+            m = re.fullmatch(r"\[(.*)\]\(<([^<>\s]*)>\)", s)
+            if m:          # a link paragraph with its address, as ``document`` writes it
+                href = m.group(2).replace("&", "&amp;").replace('"', "%22")
+                out.append(f'<a href="{href}">{_unescape(m.group(1))}</a>')
+            else:
+                out.append(_unescape(line))
     return out
 
 
