@@ -1,26 +1,38 @@
-"""Scale: build, why, query and viz at 1, 8 and 32 partnerships, plain rdflib vs Oxigraph, in one run.
+"""Scale: every command's time and peak memory on synthetic data, and how each grows with size.
 
-For each size, ``drivers synth`` writes the data (2 editions per partnership, about 100 actions
-a year); then every measurement is a separate process, timed from start to exit, with its peak
-memory (max RSS) read from the operating system:
+For each size, ``drivers synth --partnerships N --editions E`` writes the data; then every
+measurement is a separate process, timed from start to exit, with its peak memory (max RSS)
+read from the operating system. The growth exponent ``k`` between two sizes is
+``log(t2 / t1) / log(n2 / n1)`` (time ∝ size^k: 1 is linear).
 
-* build  -- from YAML to a store a query can use: rdflib builds the Dataset, the union graph and
-            the NetworkX view in memory (what every rdflib command does first); Oxigraph builds
-            its on-disk cache (what the first command after a data change does).
-* why    -- ``drivers why ACTION --format json`` (Oxigraph: warm cache).
-* query  -- ``drivers query what-drives -p action=ACTION`` (a property-path query).
-* viz    -- ``drivers viz --focus ACTION --depth 2``.
+Rows (each a whole process; "cold" starts with empty caches):
 
-The outputs of the two stores are compared (they must be identical). Medians of ``--runs``;
-the slow rdflib side runs once at 8 and 32 partnerships (its spread is small next to the ratio).
+* cache      -- the Oxigraph store cache from YAML (``ensure_cache``: what the first read command
+                after a data change does).
+* build      -- ``drivers build --out DIR``, cold: load, validate every document, the store cache,
+                every export and the page.
+* build-nopage -- the same build with the page (graph.html) left out, cold.
+* build-warm -- ``drivers build`` again, data unchanged: every document's validation comes from
+                the cache, the store cache is reused, every export is written again.
+* validate   -- ``drivers validate``, warm (after the builds).
+* list       -- ``drivers list actions --format json`` (warm store cache, as every row below).
+* show       -- ``drivers show ACTION --format json``.
+* why        -- ``drivers why ACTION --format json``.
+* coverage   -- ``drivers coverage``.
+* metrics    -- ``drivers metrics --format json`` (betweenness sampled above
+                graph.answers.metrics.EXACT_UP_TO nodes).
 
-    python benchmarks/scale.py [--sizes 1,8,32] [--runs 3]
+Medians of ``--runs`` (the cold rows rebuild from empty caches each run).
+
+    python benchmarks/scale.py --sizes 1,8,32,128,256 [--runs 1] [--editions 2] [--only build,why]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,85 +51,146 @@ def drivers_cmd() -> list[str]:
     return [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "cli"]
 
 
-def run(cmd: list[str], env: dict) -> tuple[float, float, str]:
-    """(seconds, peak MB, stdout); peak from a wrapper that reports its child's max RSS."""
+def run(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]:
+    """(seconds, peak MB, stdout); peak from a wrapper that reports its child's max RSS.
+
+    The seconds are the child's CPU time (user + system) with ``--clock cpu`` (the default: on a
+    machine shared with other jobs, wall time mostly measures the others), else wall time."""
     wrapper = ("import resource, subprocess, sys, time\n"
                "t = time.perf_counter()\n"
                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
                "dt = time.perf_counter() - t\n"
-               "sys.stdout.write(f'{dt} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n' + p.stdout)\n"
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+               "sys.stdout.write(f'{dt} {u.ru_utime + u.ru_stime} {u.ru_maxrss}\\n' + p.stdout)\n"
                "sys.stderr.write(p.stderr)\n"
                "sys.exit(p.returncode)")
-    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, cwd=ROOT)
-    if proc.returncode != 0:
+    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, cwd=cwd)
+    if proc.returncode not in (0, 1):  # 1: a finding (e.g. coverage gaps), still a measurement
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
     head, _, out = proc.stdout.partition("\n")
-    seconds, rss = head.split()
-    return float(seconds), int(rss) / 1024, out
+    wall, cpu, rss = head.split()
+    return float(cpu if CLOCK == "cpu" else wall), int(rss) / 1024, out
 
 
-BUILD = {
-    "rdflib": "from pathlib import Path; import sys; from graph.core.pipeline import build_graph; "
-              "build_graph(Path(sys.argv[1]), check=False)",
-    "oxigraph": "from pathlib import Path; import sys; from graph.store.local import ensure_cache; "
-                "from graph.core.namespace import DEFAULT_BASE; ensure_cache(Path(sys.argv[1]), DEFAULT_BASE)",
-}
+CLOCK = "cpu"
+
+
+CACHE = ("from pathlib import Path; import sys; from graph.store.local import ensure_cache; "
+         "from graph.core.namespace import DEFAULT_BASE; ensure_cache(Path(sys.argv[1]), DEFAULT_BASE)")
+#: the build without the page: every other export, through the same code as `drivers build`
+NOPAGE = ("from pathlib import Path; import sys\n"
+          "from graph.core.pipeline import build_graph\n"
+          "from graph.core.io import write_many\n"
+          "from graph.publish.exports import export_writers\n"
+          "from graph.store.local import OxigraphBackend, ensure_cache\n"
+          "from graph.core.namespace import DEFAULT_BASE\n"
+          "data, out = Path(sys.argv[1]), Path(sys.argv[2])\n"
+          "b = build_graph(data)\n"
+          "assert b.report.conforms, b.report.text()\n"
+          "g = OxigraphBackend(ensure_cache(data, DEFAULT_BASE, built=b)).graph()\n"
+          "files = export_writers(b.quads, g, b.nx, out)\n"
+          "del files[out / 'graph.html']\n"
+          "write_many(files)\n")
+
+ROWS = ["cache", "build", "build-nopage", "build-warm", "validate", "list", "show", "why", "coverage", "metrics"]
+
+
+def measure(n: int, editions: int, runs: int, tmp: Path, only: set[str]) -> dict:
+    data = tmp / f"synth{n}"
+    if not data.exists():
+        synth.write(data, synth.generate(n, editions))
+    action = f"{synth.slug(synth.COUNCILS[0])}-csp-plan-{synth.FIRST_YEAR + editions - 1}-a1"
+    drivers = [*drivers_cmd(), "--data", str(data)]
+    out = tmp / "out"
+    base_env = {**os.environ, "PYTHONHASHSEED": "0"}
+
+    def cold(argv: list[str]) -> tuple[float, float]:
+        times, peaks = [], []
+        for _ in range(runs):
+            cache = tmp / "cache-cold"
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            s, m, _ = run(argv, {**base_env, "DRIVERS_CACHE_DIR": str(cache)})
+            times.append(s)
+            peaks.append(m)
+        return statistics.median(times), max(peaks)
+
+    warm_env = {**base_env, "DRIVERS_CACHE_DIR": str(tmp / f"cache-warm-{n}")}
+
+    def warm(argv: list[str]) -> tuple[float, float]:
+        times, peaks = [], []
+        for _ in range(runs):
+            s, m, _ = run(argv, warm_env)
+            times.append(s)
+            peaks.append(m)
+        return statistics.median(times), max(peaks)
+
+    res: dict = {}
+    if "cache" in only:
+        res["cache"] = cold([sys.executable, "-c", CACHE, str(data)])
+    if "build" in only:
+        res["build"] = cold([*drivers, "build", "--out", str(out), "--quiet"])
+    if "build-nopage" in only:
+        res["build-nopage"] = cold([sys.executable, "-c", NOPAGE, str(data), str(out)])
+    run([*drivers, "build", "--out", str(out), "--quiet"], warm_env)  # fills the warm caches
+    tasks = {
+        "build-warm": ["build", "--out", str(out), "--quiet"],
+        "validate": ["validate", "--quiet"],
+        "list": ["list", "actions", "--format", "json"],
+        "show": ["show", action, "--format", "json"],
+        "why": ["why", action, "--format", "json"],
+        "coverage": ["coverage"],
+        "metrics": ["metrics", "--format", "json"],
+    }
+    for name, argv in tasks.items():
+        if name in only:
+            res[name] = warm([*drivers, *argv])
+    shutil.rmtree(out, ignore_errors=True)
+    return res
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,8,32", help="partnership counts, comma-separated")
-    ap.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    ap.add_argument("--editions", type=int, default=2)
+    ap.add_argument("--runs", type=int, default=1, help="runs per measurement (median)")
+    ap.add_argument("--editions", type=int, default=2, help="editions (and plan years) per partnership")
+    ap.add_argument("--only", default=",".join(ROWS), help=f"rows to measure, of: {','.join(ROWS)}")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the synthetic data and caches in this folder")
+    ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
+                    help="cpu: the process's CPU time, user + system (default); wall: elapsed time")
     args = ap.parse_args()
+    global CLOCK
+    CLOCK = args.clock
     sizes = [int(s) for s in args.sizes.split(",")]
-    drivers = drivers_cmd()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    only = set(args.only.split(","))
+    unknown = only - set(ROWS)
+    if unknown:
+        raise SystemExit(f"unknown rows: {', '.join(sorted(unknown))}; use: {', '.join(ROWS)}")
+    rows = [r for r in ROWS if r in only]
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="drivers-scale-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    results: dict = {}
+    try:
         for n in sizes:
-            data = Path(tmp) / f"synth{n}"
-            synth.write(data, synth.generate(n, args.editions))
-            action = f"{synth.slug(synth.COUNCILS[0])}-csp-plan-{synth.FIRST_YEAR + args.editions - 1}-a1"
-            html = Path(tmp) / "viz.html"
-            tasks = {
-                "why": ["why", action, "--format", "json"],
-                "query": ["query", "what-drives", "-p", f"action={action}", "--format", "json"],
-                "viz": ["viz", "--focus", action, "--depth", "2", "--out", str(html)],
-            }
-            result: dict = {}
-            for store in ("rdflib", "oxigraph"):
-                env = {**os.environ, "DRIVERS_CACHE_DIR": str(Path(tmp) / f"cache-{n}-{store}"), "PYTHONHASHSEED": "0"}
-                runs = args.runs if store == "oxigraph" or n == 1 else 1
-                # build: the oxigraph cache from empty each time
-                times, peaks = [], []
-                for i in range(runs):
-                    env_i = {**env, "DRIVERS_CACHE_DIR": str(Path(tmp) / f"cache-{n}-{store}-build{i}")}
-                    s, m, _ = run([sys.executable, "-c", BUILD[store], str(data)], env_i)
-                    times.append(s)
-                    peaks.append(m)
-                result[(store, "build")] = (statistics.median(times), max(peaks), runs, None)
-                if store == "oxigraph":  # warm the cache the commands below use
-                    run([*drivers, "--data", str(data), "--store", store, "list", "partnerships"], env)
-                for task, argv in tasks.items():
-                    times, peaks, out = [], [], None
-                    for _ in range(runs):
-                        s, m, out = run([*drivers, "--data", str(data), "--store", store, *argv], env)
-                        times.append(s)
-                        peaks.append(m)
-                    if task == "viz":
-                        out = html.read_text(encoding="utf-8")
-                    result[(store, task)] = (statistics.median(times), max(peaks), runs, out)
-            for task in ("build", *tasks):
-                r, o = result[("rdflib", task)], result[("oxigraph", task)]
-                same = "-" if r[3] is None else ("yes" if r[3] == o[3] else "NO")
-                rows.append((n, task, r[0], o[0], r[0] / o[0], r[1], o[1], same, r[2], o[2]))
-                print(f"{n:>3} partnerships  {task:<6} rdflib {r[0]:7.2f} s  oxigraph {o[0]:6.2f} s  "
-                      f"ratio {r[0] / o[0]:6.1f}x  peak {r[1]:5.0f} / {o[1]:5.0f} MB  same answer: {same}", flush=True)
-    print("\n| partnerships | step | rdflib | Oxigraph | rdflib / Oxigraph | peak memory rdflib / Oxigraph | same answer |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for n, task, r, o, ratio, rm, om, same, rr, orr in rows:
-        print(f"| {n} | {task} | {r:.2f} s | {o:.2f} s | {ratio:.1f}x | {rm:.0f} / {om:.0f} MB | {same} |")
-    print(f"\n(medians of {args.runs} runs; rdflib once at 8+ partnerships; Python {sys.version.split()[0]})")
+            results[n] = measure(n, args.editions, args.runs, tmp, only)
+            for r in rows:
+                t, m = results[n][r]
+                print(f"{n:>4} partnerships  {r:<12} {t:8.2f} s  {m:7.0f} MB", flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    head = "| row | " + " | ".join(f"{n}" for n in sizes) + " | growth k (between sizes) |"
+    print("\n" + head)
+    print("|" + " --- |" * (len(sizes) + 2))
+    for r in rows:
+        cells = [f"{results[n][r][0]:.2f} s, {results[n][r][1]:.0f} MB" for n in sizes]
+        ks = []
+        for a, b in zip(sizes, sizes[1:]):
+            ta, tb = results[a][r][0], results[b][r][0]
+            ks.append(f"{math.log(tb / ta) / math.log(b / a):.2f}" if ta > 0 and tb > 0 and b != a else "-")
+        print(f"| {r} | " + " | ".join(cells) + " | " + " / ".join(ks) + " |")
+    print(f"\n({args.clock} time; medians of {args.runs} run(s); {args.editions} editions per partnership; "
+          f"Python {sys.version.split()[0]}; time ∝ size^k)")
 
 
 if __name__ == "__main__":

@@ -67,7 +67,8 @@ def test_orphans_and_counts(plan_graph):
 def test_empty_graph():
     G = nx.MultiDiGraph()
     assert centrality(G) == [] and orphans(G) == {} and most_cited(G) == [] and type_counts(G) == {}
-    assert summary(G) == {"nodes": 0, "links": 0, "types": {}, "central": [], "most_cited": [], "orphans": {}}
+    assert summary(G) == {"nodes": 0, "links": 0, "types": {}, "central": [],
+                          "betweenness": {"method": "exact", "nodes": 0}, "most_cited": [], "orphans": {}}
 
 
 def test_single_node():
@@ -98,3 +99,29 @@ def test_cli_metrics():
     t = CliRunner().invoke(main, ["--data", str(SMALL), "metrics"])
     assert t.exit_code == 0 and "Most-cited drivers" in t.output and "Driver (1): lonely-guidance" in t.output
     assert CliRunner().invoke(main, ["--data", str(SMALL), "metrics", "--top", "0"]).exit_code == 2
+
+
+def test_betweenness_is_sampled_above_the_threshold_and_says_so(monkeypatch):
+    import networkx as nx
+
+    from graph.answers import metrics as m
+    # a bow tie: two cliques joined only through "hub", which every shortest path between them
+    # crosses (and nothing else is between anything): hub is top, exact or from any sample
+    G = nx.MultiDiGraph()
+    G.add_node("hub", type="T", title="Hub")
+    for side in "ab":
+        nodes = [f"{side}{i:02d}" for i in range(20)]
+        for n in nodes:
+            G.add_node(n, type="T", title=n)
+            G.add_edge(n, "hub", rel="r")
+        for i, u in enumerate(nodes):
+            for v in nodes[i + 1:]:
+                G.add_edge(u, v, rel="r")
+    exact = m.summary(G, top=3)
+    assert exact["betweenness"] == {"method": "exact", "nodes": 41}
+    monkeypatch.setattr(m, "EXACT_UP_TO", 40)
+    monkeypatch.setattr(m, "SAMPLE", 10)
+    sampled = m.summary(G, top=3)
+    assert sampled["betweenness"] == {"method": "sampled", "nodes": 41, "sample": 10, "seed": 0}
+    assert sampled == m.summary(G, top=3)  # the same sample every run
+    assert sampled["central"][0]["id"] == exact["central"][0]["id"] == "hub"

@@ -74,7 +74,32 @@ def test_cli_writes_and_rejects_bad_sizes(tmp_path: Path):
     assert (tmp_path / "s" / "aberdeen-city" / "csp-2023.yaml").is_file()
     stats = CliRunner().invoke(main, ["--data", str(tmp_path / "s"), "stats", "--format", "json"])
     assert stats.exit_code == 0 and '"nodes:Partnership": 1' in stats.output
-    for bad in (["--partnerships", "0"], ["--partnerships", "33"], ["--partnerships", "2", "--editions", "0"]):
+    for bad in (["--partnerships", "0"], ["--partnerships", "1025"], ["--partnerships", "2", "--editions", "0"]):
         r = CliRunner().invoke(main, ["synth", *bad, "--out", str(tmp_path / "x")])
         assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert not (tmp_path / "x").exists()
+
+
+def test_past_the_32_areas_partnerships_are_numbered_rounds_and_load():
+    from graph.core.loader import load_text
+    s = synth
+    names = s.council_names(34)
+    assert names[:32] == s.COUNCILS and names[32:] == ["Aberdeen City 2", "Aberdeenshire 2"]
+    files = s.generate(34, editions=1, actions=2)
+    assert "aberdeen-city-2/csp-2023.yaml" in files and "aberdeenshire-2/drivers.yaml" in files
+    data = load_text(files)
+    assert len([r for r in data.records.values() if r.type.cls == "Partnership"]) == 34
+    # the first 32 are the same files as before the cap was raised: more partnerships only add files
+    small = s.generate(3, editions=1, actions=2)
+    assert {k: v for k, v in files.items() if k.split("/")[0] in {"aberdeen-city", "aberdeenshire", "angus"}} == \
+        {k: v for k, v in small.items() if "/" in k and not k.startswith("reference/")}
+
+
+def test_libyaml_and_python_emitters_write_the_same_text():
+    import yaml
+    if not hasattr(yaml, "CSafeDumper"):
+        import pytest
+        pytest.skip("PyYAML without libyaml")
+    doc = {"a": ["x: y", "it's", "naïve – “quoted”", "#not a comment", "line\nbreak", 1, None, True, "a" * 130]}
+    assert yaml.dump(doc, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=120) == \
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120)

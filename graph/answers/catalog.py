@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from ..core.errors import NotFound, UsageError
 from ..core.text import close_matches
 from ..core.namespace import DG
-from ..core.view import local, node_type
+from ..core.view import breadth_first, local, node_type
 
 PREFIXES = """PREFIX dg: <https://w3id.org/drivers-graph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -44,6 +44,25 @@ SELECT ?d ?number ?cat ?order WHERE {
 """
 
 
+#: columns every list reads (a property path each), and more by type
+_COMMON = {"source": "prov:wasDerivedFrom/dcterms:identifier", "section": "dg:section",
+           "pship": "dg:partnership/dcterms:identifier", "kind": "dg:kind", "groupKind": "dg:groupKind",
+           "planKind": "dg:planKind"}
+_TYPE_COLUMNS = {
+    "actions": {"number": "dg:number", "text": "dg:text", "actionKind": "dg:actionKind", "lead": "dg:lead",
+                "timescale": "dg:timescale"},
+    "articles": {"notation": "skos:notation", "short_title": "dg:shortTitle"},
+    "quality-indicators": {"notation": "skos:notation"},
+    "themes": {"number": "dg:number"}, "outcomes": {"number": "dg:number"}, "indicators": {"number": "dg:number"},
+    "editions": {"year": "dg:editionYear"},
+}
+
+
+def _kind(cols: dict) -> str | None:
+    k = cols.get("kind") or cols.get("groupKind") or cols.get("planKind")
+    return local(k) if k is not None else None
+
+
 class Catalog:
     """Lists and shows records of one built graph."""
 
@@ -52,13 +71,21 @@ class Catalog:
         self._by_id: dict[str, URIRef] | None = None
         self._editions: list[int] | None = None
         self._entries: dict[tuple, dict] = {}  # (year, partnership) -> entries: a graph never changes
+        self._scans: dict = {}
+        self._class_ids: dict = {}
 
     # -- lookups -----------------------------------------------------------------------------
     @property
     def by_id(self) -> dict[str, URIRef]:
+        """Every id -> its node (one scan; :meth:`resolve` looks a single id up directly)."""
         if self._by_id is None:
             self._by_id = {str(i): s for s, i in self.g.subject_objects(DCTERMS.identifier)}
         return self._by_id
+
+    def _node(self, key: str) -> URIRef | None:
+        if self._by_id is not None:
+            return self._by_id.get(key)
+        return next(iter(sorted(self.g.subjects(DCTERMS.identifier, Literal(key)))), None)
 
     def editions(self) -> list[int]:
         if self._editions is None:
@@ -92,8 +119,9 @@ class Catalog:
     def resolve(self, key: str, edition: int | None = None) -> URIRef:
         """An id, or a number in an edition ("4.4"), to a node; NotFound with suggestions otherwise."""
         key = key.strip()
-        if key in self.by_id:
-            return self.by_id[key]
+        node = self._node(key) if key else None
+        if node is not None:
+            return node
         if key and key[0].isdigit():
             matches = [d for d, (num, _, _) in self.entries(edition).items() if num == key]
             if matches:
@@ -102,64 +130,126 @@ class Catalog:
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise NotFound(f"no record with id or number {key!r}{hint}")
 
+    # -- set-based reads: one query or one scan per column, never one per row ---------------------
+    def _columns(self, cls: URIRef, cols: dict[str, str]) -> dict[URIRef, dict]:
+        """node of class ``cls`` -> {column: first value} for each ``column: property path``, in one query."""
+        vars_ = " ".join(f"?{c}" for c in cols)
+        optional = " ".join(f"OPTIONAL {{ ?n {path} ?{c} }}" for c, path in cols.items())
+        q = f"{PREFIXES}SELECT ?n ?id ?title {vars_} WHERE {{ ?n a ?cls ; dcterms:identifier ?id ; " \
+            f"dcterms:title ?title . {optional} }}"
+        out: dict = {}
+        for row in self.g.query(q, initBindings={"cls": cls}):
+            d = out.setdefault(row.n, {})
+            for c in ("id", "title", *cols):
+                if c not in d and row[c] is not None:
+                    d[c] = row[c]
+        return out
+
+    def _pairs(self, pred: URIRef) -> dict:
+        """subject -> sorted objects of ``pred`` (one scan, kept)."""
+        if pred not in self._scans:
+            out: dict = {}
+            for s, o in self.g.subject_objects(pred):
+                out.setdefault(s, []).append(o)
+            self._scans[pred] = {s: sorted(v) for s, v in out.items()}
+        return self._scans[pred]
+
+    def _ids(self, cls: URIRef) -> dict:
+        """node of class ``cls`` -> its id (one query, kept)."""
+        if cls not in self._class_ids:
+            self._class_ids[cls] = {row.n: str(row.id) for row in self.g.query(
+                PREFIXES + "SELECT ?n ?id WHERE { ?n a ?cls ; dcterms:identifier ?id }", initBindings={"cls": cls})}
+        return self._class_ids[cls]
+
+    def _pship_of(self, n: URIRef, own) -> str | None:
+        """The record's partnership (``own``: its own, as an id), or the first found up its partOf chain."""
+        if own is not None:
+            return str(own)
+        pships, names = self._pairs(DG.partnership), self._ids(DG.Partnership)
+        for node in breadth_first([n], self._pairs(DG.partOf)):
+            if node in pships:
+                p = pships[node][0]
+                return names.get(p) or _str(self.g.value(p, DCTERMS.identifier))
+        return None
+
+    def plan_of(self, n: URIRef) -> URIRef | None:
+        """The nearest Plan up the partOf chain (breadth first)."""
+        part_of, plans = self._pairs(DG.partOf), self._ids(DG.Plan)
+        return next((node for node in breadth_first(part_of.get(n, ()), part_of) if node in plans), None)
+
     # -- list -------------------------------------------------------------------------------
     def list(self, type_name: str, edition: int | None = None) -> list[dict]:
         if type_name not in LIST_TYPES:
             raise UsageError(f"unknown type {type_name!r}; use one of: {', '.join(LIST_TYPES)}")
+        if type_name != "drivers" and edition is not None:
+            raise UsageError("--edition applies to 'drivers' only")
         cls = LIST_TYPES[type_name]
-        rows = {}
-        for row in self.g.query(_LIST_Q, initBindings={"cls": cls}):
-            rows[row.n] = {"id": str(row.id), "title": str(row.title)}
+        cols = dict(_COMMON)
+        cols.update(_TYPE_COLUMNS.get(type_name, {}))
+        found = self._columns(cls, cols)
         if type_name == "drivers":
             entries = self.entries(edition)
             if edition is not None:
-                rows = {n: r for n, r in rows.items() if n in entries}
-            for n, r in rows.items():
+                found = {n: c for n, c in found.items() if n in entries}
+            rows = []
+            for n, c in found.items():
                 num, cat, order = entries.get(n, (None, None, None))
-                r.update(number=num, category=cat, kind=self._kind(n), partnership=self._pship(n),
-                         source=self._source(n))
-                r["_order"] = order if order is not None else 10_000
-            return [
-                {k: v for k, v in r.items() if k != "_order"}
-                for r in sorted(rows.values(), key=lambda r: (r["_order"], r["id"]))
-            ]
-        if edition is not None:
-            raise UsageError("--edition applies to 'drivers' only")
-        for n, r in rows.items():
-            self._enrich(n, r, type_name)
-        return sorted(rows.values(), key=_sort_key)
+                rows.append(({"id": str(c["id"]), "title": str(c["title"]), "number": num, "category": cat,
+                              "kind": _kind(c), "partnership": self._pship_of(n, c.get("pship")),
+                              "source": _str(c.get("source"))}, order if order is not None else 10_000))
+            return [r for r, _ in sorted(rows, key=lambda ro: (ro[1], ro[0]["id"]))]
+        rows = [self._row(n, c, type_name) for n, c in found.items()]
+        return sorted(rows, key=_sort_key)
 
-    def _enrich(self, n: URIRef, r: dict, type_name: str) -> None:
-        g = self.g
+    def _row(self, n: URIRef, c: dict, type_name: str) -> dict:
+        r = {"id": str(c["id"]), "title": str(c["title"])}
         if type_name == "actions":
-            r["number"] = _str(g.value(n, DG.number))
-            r["text"] = str(g.value(n, DG.text))
-            r["kind"] = str(g.value(n, DG.actionKind) or "action")
+            r["number"] = _str(c.get("number"))
+            r["text"] = str(c.get("text"))
+            r["kind"] = str(c.get("actionKind") or "action")
             plan = self.plan_of(n)
-            r["plan"] = _str(g.value(plan, DCTERMS.identifier)) if plan is not None else None
-            r["lead"] = _str(g.value(n, DG.lead))
-            r["timescale"] = _str(g.value(n, DG.timescale))
+            r["plan"] = self._ids(DG.Plan).get(plan) if plan is not None else None
+            r["lead"] = _str(c.get("lead"))
+            r["timescale"] = _str(c.get("timescale"))
         elif type_name == "articles":
-            r["number"] = int(g.value(n, SKOS.notation))
-            r["short_title"] = _str(g.value(n, DG.shortTitle))
-            r["clusters"] = sorted(str(g.value(c, DCTERMS.identifier)) for c in g.subjects(SKOS.member, n))
+            r["number"] = int(c["notation"])
+            r["short_title"] = _str(c.get("short_title"))
+            clusters = self._ids(DG.UNCRCCluster)
+            members = self._members()
+            r["clusters"] = sorted(clusters[cl] for cl in members.get(n, ()) if cl in clusters)
         elif type_name == "quality-indicators":
-            r["number"] = str(g.value(n, SKOS.notation))
+            r["number"] = str(c.get("notation"))
         elif type_name in ("groups", "programmes", "legislation"):
-            r["kind"] = self._kind(n)
+            r["kind"] = _kind(c)
         elif type_name in ("themes", "outcomes", "indicators"):
-            r["number"] = _str(g.value(n, DG.number))
-            parent = g.value(n, DG.partOf)
-            r["part_of"] = _str(g.value(parent, DCTERMS.identifier)) if parent is not None else None
+            r["number"] = _str(c.get("number"))
+            parents = self._pairs(DG.partOf).get(n)
+            r["part_of"] = _str(self.g.value(parents[0], DCTERMS.identifier)) if parents else None
         elif type_name == "editions":
-            r["year"] = int(g.value(n, DG.editionYear))
-            r["entries"] = len(set(g.subjects(DG.edition, n)))
+            r["year"] = int(c["year"])
+            r["entries"] = self._entry_counts().get(n, 0)
         if type_name not in ("sources", "partnerships", "articles", "wellbeing", "promise", "national-outcomes",
                              "quality-indicators", "clusters", "promise-priorities"):
-            r["partnership"] = self._pship(n)
+            r["partnership"] = self._pship_of(n, c.get("pship"))
         if type_name not in ("sources",):
-            r["source"] = self._source(n)
-            r["section"] = _str(g.value(n, DG.section))
+            r["source"] = _str(c.get("source"))
+            r["section"] = _str(c.get("section"))
+        return r
+
+    def _members(self) -> dict:
+        """article -> the clusters listing it as a member."""
+        out: dict = {}
+        for cl, members in self._pairs(SKOS.member).items():
+            for m in members:
+                out.setdefault(m, []).append(cl)
+        return out
+
+    def _entry_counts(self) -> dict:
+        out: dict = {}
+        for _, eds in self._pairs(DG.edition).items():
+            for ed in set(eds):
+                out[ed] = out.get(ed, 0) + 1
+        return out
 
     def _kind(self, n: URIRef) -> str | None:
         k = self.g.value(n, DG.kind) or self.g.value(n, DG.groupKind) or self.g.value(n, DG.planKind)
@@ -168,35 +258,6 @@ class Catalog:
     def _source(self, n: URIRef) -> str | None:
         src = self.g.value(n, PROV.wasDerivedFrom)
         return _str(self.g.value(src, DCTERMS.identifier)) if src is not None else None
-
-    def _pship(self, n: URIRef) -> str | None:
-        """The record's partnership, or the first one found up its partOf chain."""
-        seen = set()
-        frontier = [n]
-        while frontier:
-            node = frontier.pop(0)
-            if node in seen:
-                continue
-            seen.add(node)
-            p = self.g.value(node, DG.partnership)
-            if p is not None:
-                return _str(self.g.value(p, DCTERMS.identifier))
-            frontier.extend(sorted(self.g.objects(node, DG.partOf)))
-        return None
-
-    def plan_of(self, n: URIRef) -> URIRef | None:
-        """The nearest Plan up the partOf chain (breadth first)."""
-        seen = set()
-        frontier = sorted(self.g.objects(n, DG.partOf))
-        while frontier:
-            node = frontier.pop(0)
-            if node in seen:
-                continue
-            seen.add(node)
-            if (node, RDF.type, DG.Plan) in self.g:
-                return node
-            frontier.extend(sorted(self.g.objects(node, DG.partOf)))
-        return None
 
     # -- show -------------------------------------------------------------------------------
     def show(self, key: str, edition: int | None = None) -> dict:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .catalog import Catalog
+from .catalog import PREFIXES, Catalog
 from ..core.text import md_escape
 from ..core.errors import UsageError
 from ..core.namespace import DG
-from ..core.view import node_type
+from ..core.view import node_type, reach
 
 #: framework -> (relation, class of its items)
 FRAMEWORKS = {
@@ -78,28 +78,62 @@ class Coverage:
 
 
 def coverage(g: Graph, framework: str = "uncrc", plan: str | None = None) -> Coverage:
-    """The matrix for every Plan, or with ``plan`` (an id or number) for that plan and each of its parts."""
+    """The matrix for every Plan, or with ``plan`` (an id or number) for that plan and each of its parts.
+
+    Set-based: one scan each of ``partOf`` and the framework's relation, one query for the rows'
+    ids, titles and types; the coverage of every row is worked out from those in memory.
+    """
     if framework not in FRAMEWORKS:
         raise UsageError(f"unknown framework {framework!r}; use one of: {', '.join(FRAMEWORKS)}")
     rel, cls = FRAMEWORKS[framework]
-    wanted = set(g.subjects(RDF.type, cls))
-    items = sorted((_item(g, n) for n in wanted), key=_item_key)
-    ident = {n: str(i) for n, i in g.subject_objects(DCTERMS.identifier)}
+    wanted = {n: _item(g, n) for n in set(g.subjects(RDF.type, cls))}
+    items = sorted(wanted.values(), key=_item_key)
+    children: dict = {}
+    for child, parent in g.subject_objects(DG.partOf):
+        children.setdefault(parent, set()).add(child)
+    states: dict = {}
+    for s, o in g.subject_objects(rel):
+        if o in wanted:
+            states.setdefault(s, set()).add(wanted[o].id)
     if plan is None:
-        nodes = sorted(set(g.subjects(RDF.type, DG.Plan)), key=lambda n: ident.get(n, str(n)))
+        info = _rows_info(g, _PLANS_Q, {})
+        nodes = sorted(info, key=lambda n: info[n][0])
     else:
         top = Catalog(g).resolve(plan)
         if (top, RDF.type, DG.Plan) not in g:
             raise UsageError(f"{plan!r} is a {node_type(g, top)}, not a plan; "
                              "use an id from 'drivers list plans'")
-        parts = set(g.transitive_subjects(DG.partOf, top)) - {top}
-        nodes = [top, *sorted(parts, key=lambda n: (_rank(PART_ORDER, node_type(g, n)), ident.get(n, str(n))))]
+        info = _rows_info(g, _PARTS_Q, {"top": top})
+        parts = reach(top, children) - {top}
+        info.setdefault(top, (str(top), "", None))
+        nodes = [top, *sorted(parts, key=lambda n: (_rank(PART_ORDER, info.get(n, ("", "", None))[2]),
+                                                    info.get(n, (str(n),))[0]))]
     rows = []
     for n in nodes:
-        covers = {ident[o] for part in g.transitive_subjects(DG.partOf, n) for o in g.objects(part, rel)
-                  if o in wanted}
-        rows.append(Row(ident.get(n, str(n)), str(g.value(n, DCTERMS.title) or ""), node_type(g, n) or "", covers))
-    return Coverage(framework, items, rows, ident[top] if plan is not None else None)
+        ident, title, kind = info.get(n, (str(n), "", None))
+        covers = set().union(*(states.get(part, set()) for part in reach(n, children)))
+        rows.append(Row(ident, title, kind or "", covers))
+    return Coverage(framework, items, rows, info[top][0] if plan is not None else None)
+
+
+_PLANS_Q = """SELECT ?n ?id ?title ?t WHERE { ?n a dg:Plan ; a ?t .
+  OPTIONAL { ?n dcterms:identifier ?id } OPTIONAL { ?n dcterms:title ?title } }"""
+_PARTS_Q = """SELECT ?n ?id ?title ?t WHERE { ?n dg:partOf* ?top . ?n a ?t .
+  OPTIONAL { ?n dcterms:identifier ?id } OPTIONAL { ?n dcterms:title ?title } }"""
+
+
+def _rows_info(g: Graph, query: str, bindings: dict) -> dict:
+    """node -> (id, title, record type) from one query (types chosen as ``view.node_type`` does)."""
+    from ..core.view import NODE_CLASSES, local
+    seen: dict = {}
+    for row in g.query(PREFIXES + query, initBindings=bindings):
+        ident, title, types = seen.setdefault(row.n, [None, None, set()])
+        seen[row.n][0] = ident if ident is not None else row.id
+        seen[row.n][1] = title if title is not None else row.title
+        if str(row.t).startswith(str(DG._NS)):
+            types.add(local(row.t))
+    return {n: (str(i) if i is not None else str(n), str(t) if t is not None else "",
+                next((c for c in NODE_CLASSES if c in types), None)) for n, (i, t, types) in seen.items()}
 
 
 def _item(g: Graph, n: URIRef) -> Item:

@@ -25,14 +25,31 @@ def simple_view(G: nx.Graph) -> nx.Graph:
     return H
 
 
+#: betweenness is exact up to this many nodes; above, it is estimated from a sample of source nodes
+EXACT_UP_TO = 2000
+#: how many source nodes the estimate uses (NetworkX's ``k``): the time then grows with the graph
+#: (k shortest-path searches), not with its square
+SAMPLE = 200
+SEED = 0
+
+
+def betweenness_method(n: int) -> dict:
+    """How betweenness is worked out for ``n`` nodes: exact, or sampled with ``k`` and a fixed seed."""
+    if n <= EXACT_UP_TO:
+        return {"method": "exact", "nodes": n}
+    return {"method": "sampled", "nodes": n, "sample": SAMPLE, "seed": SEED}
+
+
 def centrality(G: nx.Graph, top: int = 10) -> list[dict]:
-    """The ``top`` nodes by betweenness (then degree, then id) on the simple view.
+    """The ``top`` nodes by betweenness (then degree, then id) on the simple view (estimated from
+    :data:`SAMPLE` source nodes above :data:`EXACT_UP_TO` nodes; see :func:`betweenness_method`).
 
     >>> centrality(nx.path_graph(["a", "b", "c"]), top=1)[0]
     {'id': 'b', 'type': None, 'title': None, 'degree': 2, 'betweenness': 1.0, 'cut_vertex': True}
     """
     H = simple_view(G)
-    between = nx.betweenness_centrality(H)
+    how = betweenness_method(H.number_of_nodes())
+    between = nx.betweenness_centrality(H, k=how.get("sample"), seed=how.get("seed"))
     cuts = set(nx.articulation_points(H))
     ranked = sorted(H.nodes, key=lambda n: (-between[n], -H.degree(n), str(n)))
     return [{"id": n, "type": G.nodes[n].get("type"), "title": G.nodes[n].get("title"), "degree": H.degree(n),
@@ -70,4 +87,5 @@ def type_counts(G: nx.Graph) -> dict[str, int]:
 def summary(G: nx.MultiDiGraph, top: int = 10) -> dict:
     """Everything ``drivers metrics`` prints, as JSON-ready data."""
     return {"nodes": G.number_of_nodes(), "links": G.number_of_edges(), "types": type_counts(G),
-            "central": centrality(G, top), "most_cited": most_cited(G, top), "orphans": orphans(G)}
+            "central": centrality(G, top), "betweenness": betweenness_method(G.number_of_nodes()),
+            "most_cited": most_cited(G, top), "orphans": orphans(G)}

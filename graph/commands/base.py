@@ -84,6 +84,39 @@ def print_counts(counts: dict[str, int]) -> None:
         click.echo(f"  {k.ljust(width)}  {v}")
 
 
+class Progress:
+    """Progress of long work on stderr, redrawn in place: only on a terminal, and not with --quiet
+    (so logs, pipes and CI stay clean). ``stage(label, done, total)`` draws a bar."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        import sys
+        self.stream = stream or sys.stderr
+        self.on = not quiet and self.stream.isatty()
+        self._shown = False
+
+    def stage(self, label: str, done: int, total: int) -> None:
+        if not self.on:
+            return
+        width = 30
+        filled = width * done // total if total else width
+        self.stream.write(f"\r\x1b[K{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self._shown = True
+
+    def done(self) -> None:
+        """Clear the bar (the command's own output follows on a clean line)."""
+        if self.on and self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+
+def quiet_option(fn):
+    """``--quiet``: no progress bar (there is none anyway when stderr is not a terminal)."""
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar (none is shown when stderr is "
+                                                             "not a terminal either).")(fn)
+
+
 class Ctx:
     def __init__(self, data: Path | None, base: str, store: str = "oxigraph", endpoint: str | None = None):
         from graph.core.paths import default_data_dir
@@ -105,10 +138,11 @@ class Ctx:
                 self._backend = backend(self.data_dir, self.base, self.store, self.built)
         return self._backend
 
-    def built(self, check: bool = False):
+    def built(self, check: bool = False, progress: Progress | None = None):
         from graph.core.pipeline import build_graph
         if self._built is None or (check and self._built.report is None):
-            self._built = build_graph(self.data_dir, self.base, check=check)
+            self._built = build_graph(self.data_dir, self.base, check=check,
+                                      progress=progress.stage if progress else None)
         return self._built
 
 

@@ -252,7 +252,7 @@ def metrics(obj: Ctx, top: int, fmt: str) -> None:
 
     Example: drivers metrics --top 5
     """
-    from graph.answers.metrics import summary
+    from graph.answers.metrics import EXACT_UP_TO, summary
     s = summary(obj.backend().nx(), top)
     if fmt == "json":
         echo_json(s)
@@ -260,7 +260,11 @@ def metrics(obj: Ctx, top: int, fmt: str) -> None:
     click.echo(f"{s['nodes']} nodes, {s['links']} links")
     if s["types"]:
         print_counts(s["types"])
+    how = s["betweenness"]
     click.echo("\nMost central (betweenness on the undirected graph; a cut vertex splits it if removed):")
+    if how["method"] == "sampled":
+        click.echo(f"(betweenness estimated from a sample of {how['sample']} of the {how['nodes']} nodes as "
+                   f"sources, seed {how['seed']}; exact up to {EXACT_UP_TO} nodes)")
     click.echo(table(s["central"], ["id", "type", "degree", "betweenness", "cut_vertex", "title"], width=50))
     click.echo("\nMost-cited drivers (distinct records that link to them by a driven-by relation):")
     click.echo(table(s["most_cited"], ["number", "id", "cited_by", "title"], width=50))

@@ -15,7 +15,7 @@ import zipfile
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TextIO
 
 import yaml
 
@@ -225,8 +225,12 @@ def write_text(target: Path, text: str) -> None:
         raise write_error(target, exc) from None
 
 
-def write_many(files: dict[Path, str]) -> None:
+def write_many(files: dict[Path, str | Callable[[TextIO], object]], progress: Callable[[Path], None] | None = None
+               ) -> None:
     """Write several files so that either all are replaced or none is.
+
+    A value is the file's text, or a function that writes it to the open file (so a big export is
+    streamed, never held whole in memory). ``progress(path)`` is called after each file is staged.
 
     Every file is first written to a temporary sibling and flushed to disk; only when all have
     been written are they renamed into place. Should a rename fail part-way, the files already
@@ -242,10 +246,15 @@ def write_many(files: dict[Path, str]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             staged.append((Path(tmp), target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+                if callable(text):
+                    text(fh)
+                else:
+                    fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, _FILE_MODE)
+            if progress:
+                progress(target)
         for tmp, target in staged:
             backup = _backup(target)
             done.append((target, backup))

@@ -15,3 +15,18 @@ def default_data_dir() -> Path:
     """``./data`` if the working directory has one, else the data bundled with the project."""
     here = Path("data")
     return here if here.is_dir() else BUNDLED_DATA
+
+
+CACHE_ENV = "DRIVERS_CACHE_DIR"
+VALIDATION_CACHE = "validation"  # SHACL results by content hash, beside the store cache entries
+
+
+def cache_root() -> Path:
+    """Where caches live: ``$DRIVERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/drivers-graph``, else
+    ``~/.cache/drivers-graph`` (the Oxigraph store cache and the validation results)."""
+    import os
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "drivers-graph"

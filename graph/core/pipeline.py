@@ -1,41 +1,70 @@
-"""The whole build: load -> RDF -> validate -> NetworkX view, in memory (the exports are in
-:mod:`graph.publish.exports`)."""
+"""The whole build: load -> RDF quads -> validate -> NetworkX view, in memory (the exports are in
+:mod:`graph.publish.exports`).
+
+The RDF is collected as plain quads (:class:`graph.core.rdf.Quads`); the rdflib Dataset and
+union Graph that some callers want are made from them on first use.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
-from rdflib import Dataset, Graph
+from typing import TYPE_CHECKING, Callable
 
 from .loader import load
 from .model import Data
 from .namespace import DEFAULT_BASE
-from .view import to_networkx
-from .rdf import build
-from .validate import Report, union, validate
+from .rdf import Quads, build
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset, Graph
+
+    from .validate import Report
 
 
-@dataclass
 class Built:
-    data: Data
-    dataset: Dataset
-    union: Graph
-    nx: nx.MultiDiGraph
-    report: Report | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+    """One build: the records, the quads, the NetworkX view, the SHACL report and the counts."""
+
+    def __init__(self, data: Data, quads: Quads, G: nx.MultiDiGraph, base: str = DEFAULT_BASE):
+        self.data = data
+        self.quads = quads
+        self.nx = G
+        self.base = base
+        self.report: Report | None = None
+        self.counts: dict[str, int] = {}
+        self._dataset = self._union = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib Dataset, a named graph per source document (made on first use)."""
+        if self._dataset is None:
+            self._dataset = self.quads.to_dataset()
+        return self._dataset
+
+    @property
+    def union(self) -> Graph:
+        """The union of the named graphs as an rdflib Graph (made on first use)."""
+        if self._union is None:
+            self._union = self.quads.union()
+        return self._union
 
 
-def build_graph(data_dir: Path, base: str = DEFAULT_BASE, check: bool = True) -> Built:
-    """Load ``data_dir`` and build every view; with ``check``, run SHACL validation too."""
+def build_graph(data_dir: Path, base: str = DEFAULT_BASE, check: bool = True,
+                progress: Callable[[str, int, int], None] | None = None) -> Built:
+    """Load ``data_dir`` and build every view; with ``check``, run SHACL validation too.
+
+    ``progress(stage, done, total)`` is told how far each long stage has got.
+    """
+    from .view import VIEW_PREDICATES, view_from_pairs, view_to_networkx
     data = load(data_dir)
-    ds = build(data, base)
-    g = union(ds)
-    G = to_networkx(g)
-    built = Built(data, ds, g, G)
-    built.report = validate(ds) if check else None
+    quads = Quads()
+    build(data, base, dataset=quads)
+    G = view_to_networkx(view_from_pairs(quads.pairs(VIEW_PREDICATES)))
+    built = Built(data, quads, G, base)
+    if check:
+        from .validate import validate
+        built.report = validate(quads, progress=(lambda d, t: progress("validate", d, t)) if progress else None)
     built.counts = counts(built)
     return built
 
@@ -49,6 +78,5 @@ def counts(b: Built) -> dict[str, int]:
     out["editions"] = len(b.data.editions)
     out["edition_entries"] = sum(len(e.entries) for e in b.data.editions.values())
     out["named_graphs"] = len(b.data.sources)
-    out["triples"] = len(b.union)
+    out["triples"] = len(b.quads.triples())
     return out
-

@@ -78,11 +78,89 @@ class Namer:
         return URIRef(f"{self.base}link/{sid}/{rid}/{rel}/{to}")
 
 
+class Quads:
+    """What :func:`build` adds, without an rdflib Dataset (about 10x faster, a third of the memory):
+    graph name -> triples in the order added. ``build(data, base, dataset=Quads())``.
+
+    The build, the validation, the exports and the Oxigraph cache all read these;
+    :meth:`to_dataset` and :meth:`union` make the rdflib objects when a caller needs them.
+    """
+
+    def __init__(self):
+        self.graphs: dict = {}
+
+    def graph(self, name) -> _QuadGraph:
+        return _QuadGraph(self.graphs.setdefault(name, []))
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+    def names(self) -> list:
+        """The named graphs that hold a triple, sorted."""
+        return sorted((n for n, t in self.graphs.items() if t), key=str)
+
+    def graph_triples(self, name) -> list:
+        """One named graph's distinct triples, in the order added."""
+        return list(dict.fromkeys(self.graphs.get(name, ())))
+
+    def triples(self) -> list:
+        """The union's distinct triples (a triple stated in two documents once), graphs in name order."""
+        return list(dict.fromkeys(t for name in self.names() for t in self.graphs[name]))
+
+    def pairs(self, predicates) -> dict[str, list[tuple[str, str]]]:
+        """predicate -> distinct (subject, object) strings of the union, for ``view.view_from_pairs``."""
+        out: dict = {URIRef(p): {} for p in predicates}
+        for name in self.names():
+            for s, p, o in self.graphs[name]:
+                seen = out.get(p)
+                if seen is not None:
+                    seen[(str(s), str(o))] = None
+        return {str(p): list(v) for p, v in out.items()}
+
+    def to_dataset(self) -> Dataset:
+        ds = Dataset()
+        _bind(ds)
+        for name in self.names():
+            g = ds.graph(name)
+            _bind(g)
+            g.addN((s, p, o, g) for s, p, o in self.graphs[name])
+        return ds
+
+    def union(self) -> Graph:
+        """The union as an rdflib Graph, with the prefixes ``validate.union`` gives it."""
+        g = namespaced_graph()
+        g.addN((s, p, o, g) for s, p, o in self.triples())
+        return g
+
+
+class _QuadGraph:
+    __slots__ = ("triples",)
+
+    def __init__(self, triples: list):
+        self.triples = triples
+
+    def add(self, triple) -> None:
+        self.triples.append(triple)
+
+    def bind(self, *args, **kwargs) -> None:
+        pass
+
+
+def namespaced_graph() -> Graph:
+    """An empty Graph bound to the prefixes of a built Dataset (rdflib's and ours), in its order."""
+    ds = Dataset()
+    _bind(ds)
+    g = Graph()
+    for prefix, ns in ds.namespaces():
+        g.bind(prefix, ns)
+    return g
+
+
 def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
     """Records -> Dataset with a named graph per source document (editions in their source's graph).
 
-    ``dataset``: anything with rdflib's ``graph(name)`` / ``add`` / ``bind``, to fill instead of a
-    new Dataset (graph/store.py collects the quads for Oxigraph this way, 10x faster).
+    ``dataset``: anything with rdflib's ``graph(name)`` / ``add`` / ``bind`` to fill instead of a
+    new Dataset, such as :class:`Quads`.
     """
     ds = dataset if dataset is not None else Dataset()
     _bind(ds)

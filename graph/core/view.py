@@ -27,6 +27,30 @@ def local(node) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+def reach(start, edges: dict) -> set:
+    """``start`` and everything reachable from it through ``edges`` (node -> iterable of nodes)."""
+    out, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in out:
+                out.add(nxt)
+                todo.append(nxt)
+    return out
+
+
+def breadth_first(start: list, edges: dict):
+    """The nodes reachable from ``start`` through ``edges``, nearest first, each once."""
+    seen = set()
+    frontier = list(start)
+    while frontier:
+        node = frontier.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        frontier.extend(edges.get(node, ()))
+
+
 def node_type(g: Graph, node: URIRef) -> str | None:
     from rdflib import RDF
 

@@ -10,10 +10,12 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import networkx as nx
-from rdflib import Dataset, Graph
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+
+from ..core.rdf import Quads, namespaced_graph
 
 from ..web import page as viz
 from ..answers.catalog import Catalog
@@ -36,13 +38,17 @@ def safe_cell(value) -> str:
 
 
 def to_csv(rows: list[dict], columns: list[str] | None = None) -> str:
-    cols = columns or sorted({k for r in rows for k in r})
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    write_csv(buf, rows, columns)
+    return buf.getvalue()
+
+
+def write_csv(fh: TextIO, rows: list[dict], columns: list[str] | None = None) -> None:
+    cols = columns or sorted({k for r in rows for k in r})
+    w = csv.writer(fh, lineterminator="\n")
     w.writerow([safe_cell(c) for c in cols])  # headers can be titles from the data (coverage columns)
     for r in rows:
         w.writerow([safe_cell(r.get(c)) for c in cols])
-    return buf.getvalue()
 
 
 def _sorted_lines(text: str) -> list[str]:
@@ -51,34 +57,191 @@ def _sorted_lines(text: str) -> list[str]:
     return sorted(line for line in text.split("\n") if line.strip())
 
 
-def nquads(ds: Dataset) -> str:
+# -- the RDF exports, written from the quads (rdflib's own term syntax, none of its store) ------
+
+def _quads(ds) -> Quads:
+    """``ds`` as :class:`Quads`: a Dataset's named graphs, or the quads themselves."""
+    if isinstance(ds, Quads):
+        return ds
+    q = Quads()
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        q.graph(getattr(g, "identifier", g)).add((s, p, o))
+    return q
+
+
+class _Terms(dict):
+    """term -> its N-Triples text, each worked out once (rdflib's own functions, so the text is
+    what ``serialize(format="nt")`` writes)."""
+
+    def __missing__(self, t) -> str:
+        from rdflib.plugins.serializers.nt import _quoteLiteral
+        text = self[t] = _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
+        return text
+
+
+def _nt_lines(triples, terms: _Terms, tail: str = " .") -> list[str]:
+    return sorted({f"{terms[s]} {terms[p]} {terms[o]}{tail}" for s, p, o in triples})
+
+
+def write_nquads(ds, fh: TextIO) -> None:
     """N-Quads, one statement a line, sorted: the canonical form for diffs and comparisons."""
-    return "\n".join(_sorted_lines(ds.serialize(format="nquads"))) + "\n"
+    q, terms = _quads(ds), _Terms()
+    lines = sorted(line for name in q.names()
+                   for line in _nt_lines(q.graphs[name], terms, f" {URIRef(name).n3()} ."))
+    for line in lines:
+        fh.write(line + "\n")
+    if not lines:
+        fh.write("\n")
 
 
-def trig(ds: Dataset) -> str:
-    """TriG with one block per named graph, graphs and statements sorted (rdflib's own order varies)."""
-    blocks = []
-    for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        lines = _sorted_lines(g.serialize(format="nt"))
-        blocks.append(f"<{g.identifier}> {{\n" + "\n".join(f"  {line}" for line in lines) + "\n}\n")
-    return "\n".join(blocks)
+def write_trig(ds, fh: TextIO) -> None:
+    """TriG with one block per named graph, graphs and statements sorted."""
+    q, terms = _quads(ds), _Terms()
+    for i, name in enumerate(q.names()):
+        fh.write(("\n" if i else "") + f"<{name}> {{\n")
+        for line in _nt_lines(q.graphs[name], terms):
+            fh.write(f"  {line}\n")
+        fh.write("}\n")
 
 
-def turtle(g: Graph) -> str:
-    return g.serialize(format="turtle")
+def _text(writer, *args) -> str:
+    """What ``writer(*args, fh)`` writes, as text."""
+    buf = io.StringIO()
+    writer(*args, buf) if args else writer(buf)
+    return buf.getvalue()
 
 
-def jsonld(g: Graph) -> str:
-    """JSON-LD with nodes sorted by @id and values sorted, so the text is stable."""
+def nquads(ds) -> str:
+    """N-Quads text of a Dataset or :class:`Quads` (see :func:`write_nquads`)."""
+    return _text(write_nquads, ds)
+
+
+def trig(ds) -> str:
+    """TriG text of a Dataset or :class:`Quads` (see :func:`write_trig`)."""
+    return _text(write_trig, ds)
+
+
+def _triples(g) -> list:
+    """The distinct triples of an rdflib Graph, or of the union of :class:`Quads`."""
+    return g.triples() if isinstance(g, Quads) else list(g.triples((None, None, None)))
+
+
+def _plain(triples) -> bool:
+    """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
+    never makes either; anything else is written by rdflib itself)."""
+    lists = {RDF.first, RDF.rest, RDF.nil}
+    return not any(isinstance(t, BNode) or t in lists for triple in triples for t in triple)
+
+
+def write_turtle(g, fh: TextIO) -> None:
+    """Turtle exactly as rdflib's serializer writes it (its own term, prefix and layout code), with
+    the triples indexed here instead of in rdflib's store, which is most of its cost."""
+    triples = _triples(g)
+    if not _plain(triples):
+        fh.write((g.union() if isinstance(g, Quads) else g).serialize(format="turtle"))
+        return
+    from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+    about: dict = {}
+    for s, p, o in triples:
+        about.setdefault(s, {}).setdefault(p, []).append(o)
+
+    class Fast(TurtleSerializer):
+        _pnames: dict = {}
+
+        def get_pname(self, uri, gen_prefix=True):
+            # the same answer every time for one term (the namespace it adds is added the first
+            # time); rdflib works it out again for each use, failing slowly for IRIs in no namespace
+            key = (uri, gen_prefix)
+            if key not in self._pnames:
+                self._pnames[key] = super().get_pname(uri, gen_prefix)
+            return self._pnames[key]
+
+        def preprocess(self):
+            for t in triples:
+                self.preprocessTriple(t)
+
+        def buildPredicateHash(self, subject):  # noqa: N802
+            return {p: list(objects) for p, objects in about.get(subject, {}).items()}
+
+        def orderSubjects(self):  # noqa: N802
+            top = []
+            for cls in self.topClasses:
+                members = sorted(s for s, props in about.items() if cls in props.get(RDF.type, ()))
+                top.extend(members)
+                for m in members:
+                    self._topLevels[m] = True
+            seen = set(top)
+            rest = sorted((isinstance(s, BNode), self._references[s], s) for s in self._subjects if s not in seen)
+            return top + [s for _, _, s in rest]
+
+    class Stream:
+        def write(self, data: bytes) -> None:
+            fh.write(data.decode("utf-8"))
+    # the serializer asks its graph only for prefixes (and binds any it makes, as rdflib does)
+    Fast(namespaced_graph() if isinstance(g, Quads) else g).serialize(Stream(), encoding="utf-8")
+
+
+def turtle(g) -> str:
+    return _text(write_turtle, g)
+
+
+def _jsonld_value(o) -> dict:
+    """One value as rdflib's JSON-LD writer gives it (which, as called by ``serialize``, uses
+    native JSON numbers and booleans for its plain literal types)."""
+    from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+    if isinstance(o, Literal):
+        if o.datatype:
+            return {"@type": str(o.datatype), "@value": o.toPython() if o.datatype in PLAIN_LITERAL_TYPES else str(o)}
+        if o.language:
+            return {"@language": o.language, "@value": str(o)}
+        return {"@value": str(o)}
+    return {"@id": str(o)}
+
+
+def _jsonld_sorted(node: dict) -> dict:
+    for key, value in node.items():
+        if isinstance(value, list):
+            node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
+
+
+def write_jsonld(g, fh: TextIO) -> None:
+    """JSON-LD (expanded, as rdflib writes it) with nodes sorted by @id and values sorted, one node
+    at a time, so the text is stable and never held whole."""
+    triples = _triples(g)
+    if not _plain(triples):
+        fh.write(_jsonld_rdflib(g.union() if isinstance(g, Quads) else g))
+        return
+    nodes: dict = {}
+    for s, p, o in triples:
+        node = nodes.setdefault(s, {"@id": str(s)})
+        if p == RDF.type and isinstance(o, URIRef):
+            node.setdefault("@type", []).append(str(o))
+        else:
+            node.setdefault("@type" if p == RDF.type else str(p), []).append(_jsonld_value(o))
+    if not nodes:
+        fh.write("[]\n")
+        return
+    fh.write("[\n")
+    for i, s in enumerate(sorted(nodes, key=str)):
+        text = json.dumps(_jsonld_sorted(nodes[s]), indent=1, sort_keys=True, ensure_ascii=False)
+        fh.write((",\n " if i else " ") + text.replace("\n", "\n "))
+    fh.write("\n]\n")
+
+
+def _jsonld_rdflib(g: Graph) -> str:
     doc = json.loads(g.serialize(format="json-ld"))
     nodes = doc if isinstance(doc, list) else doc.get("@graph", [doc])
     for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        _jsonld_sorted(node)
     nodes.sort(key=lambda n: n.get("@id", ""))
     return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def jsonld(g) -> str:
+    """JSON-LD with nodes sorted by @id and values sorted, so the text is stable."""
+    return _text(write_jsonld, g)
 
 
 def graphml(G: nx.MultiDiGraph) -> str:
@@ -102,32 +265,52 @@ def edges_csv(G: nx.MultiDiGraph) -> str:
     return to_csv(rows, ["from", "rel", "to", "source", "section", "quote"])
 
 
-def all_exports(ds: Dataset, union: Graph, G: nx.MultiDiGraph, out: Path) -> dict[Path, str]:
+def all_exports(ds, union: Graph, G: nx.MultiDiGraph, out: Path) -> dict[Path, str]:
     """Every export file -> its text."""
-    cat = Catalog(union)
+    return {path: text if isinstance(text, str) else _text(text)
+            for path, text in export_writers(_quads(ds), union, G, out).items()}
+
+
+def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
+    """Every export file -> a function writing it to an open file (``io.write_many`` streams them).
+
+    ``q``: the quads (the RDF files are written from them); ``g``: the union as an rdflib Graph
+    API (the catalog CSVs and the page read it: an Oxigraph-backed graph answers fastest);
+    ``G``: the NetworkX view.
+    """
+    cat = Catalog(g)
+
+    def rows(type_name: str, columns: list[str], edition: int | None = None):
+        return lambda fh: write_csv(fh, cat.list(type_name, edition=edition), columns)
     files = {
-        out / "graph.trig": trig(ds),
-        out / "graph.nq": nquads(ds),
-        out / "graph.ttl": turtle(union),
-        out / "graph.jsonld": jsonld(union),
-        out / "graph.graphml": graphml(G),
-        out / "nodes.csv": nodes_csv(G),
-        out / "edges.csv": edges_csv(G),
-        out / "graph.html": viz.render(G, union),
-        out / "actions.csv": to_csv(cat.list("actions"), ["id", "number", "kind", "plan", "partnership", "lead",
-                                                          "timescale", "title", "text", "source", "section"]),
-        out / "drivers.csv": to_csv(cat.list("drivers"), ["number", "id", "title", "category", "kind",
-                                                          "partnership", "source"]),
+        out / "graph.trig": lambda fh: write_trig(q, fh),
+        out / "graph.nq": lambda fh: write_nquads(q, fh),
+        out / "graph.ttl": lambda fh: write_turtle(q, fh),
+        out / "graph.jsonld": lambda fh: write_jsonld(q, fh),
+        out / "graph.graphml": lambda fh: fh.write(graphml(G)),
+        out / "nodes.csv": lambda fh: fh.write(nodes_csv(G)),
+        out / "edges.csv": lambda fh: fh.write(edges_csv(G)),
+        out / "graph.html": lambda fh: fh.write(viz.render(G, g)),
+        out / "actions.csv": rows("actions", ["id", "number", "kind", "plan", "partnership", "lead", "timescale",
+                                              "title", "text", "source", "section"]),
+        out / "drivers.csv": rows("drivers", ["number", "id", "title", "category", "kind", "partnership", "source"]),
     }
     for year in cat.editions():
-        files[out / f"edition-{year}.csv"] = to_csv(cat.list("drivers", edition=year),
-                                                    ["number", "id", "title", "category", "kind", "partnership"])
+        files[out / f"edition-{year}.csv"] = rows("drivers", ["number", "id", "title", "category", "kind",
+                                                              "partnership"], year)
     return files
 
 
-def write_exports(b: Built, out: Path) -> list[Path]:
-    """Write every export of a build to ``out`` atomically (all files, or none); the paths, sorted."""
+def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None) -> list[Path]:
+    """Write every export of a build to ``out`` atomically (all files, or none), each streamed to its
+    file; the paths, sorted. ``graph``: the union to read the catalog and page from (default the
+    build's rdflib union); ``progress(done, total)`` is called as each file is written."""
     from ..core import io as dio
-    files = all_exports(b.dataset, b.union, b.nx, out)
-    dio.write_many(files)
+    files = export_writers(b.quads, graph if graph is not None else b.union, b.nx, out)
+    done: list = []
+
+    def staged(path: Path) -> None:
+        done.append(path)
+        progress(len(done), len(files))
+    dio.write_many(files, progress=staged if progress else None)
     return sorted(files)

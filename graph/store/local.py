@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DriversError, UsageError
-from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_to_networkx
+from ..core.paths import CACHE_ENV, VALIDATION_CACHE, cache_root
+from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_json, view_to_networkx
 
 if TYPE_CHECKING:  # heavy: imported only where used
     import networkx as nx
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # heavy: imported only where used
 
 STORES = ("oxigraph", "rdflib")
 DEFAULT_STORE = "oxigraph"
-CACHE_ENV = "DRIVERS_CACHE_DIR"
 KEEP = 8  # cache entries kept (least recently used go first)
 _FORMAT = "1"  # bump when the cache layout changes
 
@@ -48,15 +48,6 @@ class StoreError(DriversError):
 
 
 # -- the cache ---------------------------------------------------------------------------------
-
-def cache_root() -> Path:
-    """``$DRIVERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/drivers-graph``, else ``~/.cache/drivers-graph``."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "drivers-graph"
-
 
 def _code_files() -> list[tuple[str, Path]]:
     """(name, path) of the package's Python files and the ontology: the code that builds the cache."""
@@ -97,32 +88,6 @@ def documents(b: Built) -> dict[str, str]:
     return {sid: src.title for sid, src in b.data.sources.items()}
 
 
-class QuadSink:
-    """Collects what :func:`graph.rdf.build` adds (graph name -> triples), without an rdflib Dataset."""
-
-    def __init__(self):
-        self.graphs: dict = {}
-
-    def graph(self, name) -> _SinkGraph:
-        return _SinkGraph(self.graphs.setdefault(name, []))
-
-    def bind(self, *args, **kwargs) -> None:
-        pass
-
-
-class _SinkGraph:
-    __slots__ = ("triples",)
-
-    def __init__(self, triples: list):
-        self.triples = triples
-
-    def add(self, triple) -> None:
-        self.triples.append(triple)
-
-    def bind(self, *args, **kwargs) -> None:
-        pass
-
-
 def term_nt(t) -> str:
     """One rdflib term in N-Triples syntax (JSON string escapes are N-Triples escapes)."""
     from rdflib import BNode, Literal
@@ -149,40 +114,44 @@ def ntriples(triples, memo: dict | None = None) -> str:
     return "".join(lines)
 
 
-def sink_from_built(b: Built) -> QuadSink:
-    sink = QuadSink()
-    for s, p, o, g in b.dataset.quads((None, None, None, None)):
-        sink.graph(getattr(g, "identifier", g)).add((s, p, o))
-    return sink
-
-
 def build_sink(data_dir: Path, base: str):
-    """Load the YAML and build the RDF into a :class:`QuadSink`: (data, sink)."""
+    """Load the YAML and build the RDF as quads: (data, :class:`graph.core.rdf.Quads`)."""
     from ..core.loader import load
-    from ..core.rdf import build
+    from ..core.rdf import Quads, build
     data = load(data_dir)
-    sink = QuadSink()
+    sink = Quads()
     build(data, base, dataset=sink)
     return data, sink
 
 
-def write_cache(sink: QuadSink, docs: dict[str, str], target: Path) -> Path:
+def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = None) -> Path:
     """Write the union of ``sink`` as an Oxigraph store, with the view and meta data, to ``target``.
 
     The store holds the union in its default graph (a triple stated in two documents is one
     triple, as in the rdflib union graph); provenance stays in the triples (prov:wasDerivedFrom,
-    dg:StatedLink). Written in a temporary folder and renamed into place when complete.
+    dg:StatedLink). The triples are streamed to an N-Triples file that Oxigraph bulk-loads (never
+    one text in memory). ``view``: the view if the caller has it. Written in a temporary folder
+    and renamed into place when complete.
     """
     import pyoxigraph as ox
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         store = ox.Store(str(tmp / "store"))
-        text = ntriples(t for name in sorted(sink.graphs, key=str) for t in sink.graphs[name])
-        store.bulk_load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
-        del text
-        (tmp / "view.json").write_text(json.dumps(view_from_pairs(pairs_from_sink(sink)), ensure_ascii=False),
-                                       encoding="utf-8")
+        nt_file = tmp / "union.nt"
+        memo: dict = {}
+        with open(nt_file, "w", encoding="utf-8", newline="\n") as fh:
+            for name in sorted(sink.graphs, key=str):  # a triple twice is stored once
+                fh.writelines(f"{memo.get(s) or memo.setdefault(s, term_nt(s))} "
+                              f"{memo.get(p) or memo.setdefault(p, term_nt(p))} "
+                              f"{memo.get(o) or memo.setdefault(o, term_nt(o))} .\n" for s, p, o in sink.graphs[name])
+        del memo
+        store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
+        nt_file.unlink()
+        if view is None:
+            view = view_from_pairs(sink.pairs(VIEW_PREDICATES))
+        (tmp / "view.json").write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
+        del view
         store.flush()
         del store
         (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
@@ -197,18 +166,6 @@ def write_cache(sink: QuadSink, docs: dict[str, str], target: Path) -> Path:
     return target
 
 
-def pairs_from_sink(sink: QuadSink) -> dict[str, list[tuple[str, str]]]:
-    """predicate -> distinct (subject, object) values of the union, for :func:`view_from_pairs`."""
-    from rdflib import URIRef
-    out: dict = {URIRef(p): {} for p in VIEW_PREDICATES}
-    for triples in sink.graphs.values():
-        for s, p, o in triples:
-            seen = out.get(p)
-            if seen is not None:
-                seen[(str(s), str(o))] = None
-    return {str(p): list(v) for p, v in out.items()}
-
-
 def view_from_store(store) -> dict:
     """The view read from an Oxigraph store's default graph (the union)."""
     import pyoxigraph as ox
@@ -218,7 +175,7 @@ def view_from_store(store) -> dict:
 
 
 def _prune(root: Path, keep: int = KEEP) -> None:
-    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != VALIDATION_CACHE]
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[keep:]:
         shutil.rmtree(old, ignore_errors=True)
@@ -244,9 +201,9 @@ def ensure_cache(data_dir: Path, base: str, built: Built | None = None) -> Path:
         data, sink = build_sink(data_dir, base)
         docs = {sid: s.title for sid, s in data.sources.items()}
     else:
-        sink, docs = sink_from_built(built), documents(built)
+        sink, docs = built.quads, documents(built)
     try:
-        write_cache(sink, docs, target)
+        write_cache(sink, docs, target, view_json(built.nx) if built is not None else None)
         _prune(root)
     except OSError as exc:
         raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
