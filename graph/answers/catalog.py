@@ -273,6 +273,7 @@ class Catalog:
         skip = {RDF.type, DCTERMS.identifier, DCTERMS.title, PROV.wasDerivedFrom, DG.section}
         link_props = {DG[x] for x in ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight",
                                       "contributesTo", "alignsWith", "fundedBy", "supersedes", "seeAlso",
+                                      "overseenBy", "coProducedBy",
                                       "qualityIndicator")}
         for p, o in sorted(g.predicate_objects(n)):
             if p in skip or p in link_props or p == URIRef("http://www.w3.org/2000/01/rdf-schema#label"):

@@ -23,14 +23,15 @@ if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never im
     import networkx as nx
 
 UP_RELS = ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight", "contributesTo",
-           "alignsWith", "fundedBy")
+           "alignsWith", "fundedBy", "overseenBy", "coProducedBy")
 PHRASES = {"partOf": "is part of", "drivenBy": "is driven by", "ledBy": "is led by", "reportsTo": "reports to",
            "implements": "implements", "upholdsRight": "upholds", "contributesTo": "contributes to",
-           "alignsWith": "aligns with", "fundedBy": "is funded by"}
+           "alignsWith": "aligns with", "fundedBy": "is funded by",
+           "overseenBy": "is overseen by", "coProducedBy": "is co-produced by"}
 INVERSE_PHRASES = {"partOf": "contains", "drivenBy": "drives", "ledBy": "leads", "reportsTo": "oversees",
                    "implements": "is implemented by", "upholdsRight": "is upheld by",
                    "contributesTo": "is contributed to by", "alignsWith": "is aligned with by",
-                   "fundedBy": "funds"}
+                   "fundedBy": "funds", "overseenBy": "has oversight of", "coProducedBy": "co-produced"}
 TYPE_ORDER = ["Plan", "Theme", "Outcome", "Indicator", "Driver", "Group", "Partnership", "UNCRCArticle",
               "WellbeingIndicator", "PromiseFoundation", "PromisePriority", "NationalOutcome", "Action"]
 

@@ -113,23 +113,36 @@ def stats(obj: Ctx, fmt: str) -> None:
 @click.pass_obj
 @handle_errors
 def fidelity(obj: Ctx, seeds: Path | None, show_misses: int) -> None:
-    """Check every verbatim field (titles, action text, summaries ...) against the seed texts.
+    """Check every verbatim field (titles, action text, summaries ...) and link quote against the seeds.
 
-    Exit 1 if any field is not found in its document.
+    Every semantic link (all but partOf) needs a quote that is found in its seed and contains words
+    that state the relation ("led by", "takes account of", the QI number ...); a link without a quote
+    is listed as a warning. Exit 1 if any field or link fails.
 
     Example: drivers fidelity --seeds data/seeds
     """
-    from graph.answers.fidelity import check
-    from graph.core.loader import load
+    from graph.answers.fidelity import check, check_links
+    from graph.core.loader import link_warnings, load
     seeds = seeds or obj.data_dir / "seeds"
     if not seeds.is_dir():
         raise Failure(f"no seed folder at {seeds}; pass --seeds DIR")
-    rep = check(load(obj.data_dir), seeds)
+    data = load(obj.data_dir)
+    rep = check(data, seeds)
     click.echo(f"{rep.found}/{rep.checked} verbatim fields found in their seed ({rep.share:.1%})")
     for m in rep.misses[:show_misses]:
         click.echo(f"  not found: {m.id} {m.field}: {' '.join(m.value.split())[:100]}")
-    if rep.misses:
-        raise Failure(f"{len(rep.misses)} fields not found verbatim", 1)
+    links = check_links(data, seeds)
+    click.echo(f"{links.stated}/{links.checked} semantic links (not partOf) quoted, the quote found in the seed "
+               f"and stating the relation ({links.share:.1%}); {links.quoted} quoted, {links.found} found"
+               + (f"; {links.reference} links of the reference lists have no seed to check" if links.reference
+                  else ""))
+    for w in link_warnings(data)[:show_misses]:
+        click.echo(f"  {w}")
+    for m in [m for m in links.misses if m.why != "no quote"][:show_misses]:
+        click.echo(f"  {m.why}: {m.id} {m.rel} {m.to}: {' '.join(m.quote.split())[:100]}")
+    if rep.misses or links.misses:
+        raise Failure(f"{len(rep.misses)} fields not found verbatim, {len(links.misses)} links not quoted, found "
+                      "and stated", 1)
 
 
 @main.command()

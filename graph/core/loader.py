@@ -518,3 +518,23 @@ def check_with(data_dir: Path, replace: dict[Path, str]) -> Data:
     for p, t in replace.items():
         texts[rel(p)] = t
     return load_text(texts)
+
+
+#: structural links need no quote: the record's place in its document says it
+STRUCTURAL_RELS = frozenset({"partOf"})
+
+
+def link_warnings(data: Data) -> list[Problem]:
+    """Load warnings: every semantic link (not ``partOf``) without a ``quote`` of the words that state it.
+
+    The data still loads (a warning, not an error); ``drivers fidelity`` lists these and counts them
+    against the share of links whose quote is found in the seed and states the relation.
+    """
+    out = []
+    for r in sorted(data.records.values(), key=lambda r: r.id):
+        for lk in r.links:
+            if lk.rel not in STRUCTURAL_RELS and not (lk.quote or "").strip():
+                out.append(Problem(f"link {lk.rel} -> {lk.to} has no quote", file=lk.file, line=lk.line, id=r.id,
+                                   hint="add quote: the document's words that state the link (verbatim)",
+                                   severity="WARN"))
+    return out

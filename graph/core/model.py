@@ -91,6 +91,8 @@ RELATIONS: dict[str, tuple[str, str | None, str]] = {
     "drivenBy": ("drivenBy", "drives", "is driven by"),
     "ledBy": ("ledBy", "leads", "is led by"),
     "reportsTo": ("reportsTo", "oversees", "reports to"),
+    "overseenBy": ("overseenBy", "hasOversightOf", "is overseen by"),
+    "coProducedBy": ("coProducedBy", "coProduced", "is co-produced by"),
     "implements": ("implements", "implementedBy", "implements"),
     "upholdsRight": ("upholdsRight", "rightUpheldBy", "upholds the right in"),
     "contributesTo": ("contributesTo", "contributedToBy", "contributes to"),

@@ -57,6 +57,10 @@ class DG(DefinedNamespace):
     leads: URIRef
     reportsTo: URIRef
     oversees: URIRef
+    overseenBy: URIRef
+    hasOversightOf: URIRef
+    coProducedBy: URIRef
+    coProduced: URIRef
     implements: URIRef
     implementedBy: URIRef
     upholdsRight: URIRef

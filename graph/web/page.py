@@ -75,7 +75,7 @@ FAMILIES = {
               "dashes": False, "width": 1.6, "rels": ["drivenBy", "implements", "alignsWith", "fundedBy",
                                                        "contributesTo"]},
     "govern": {"label": "leads, oversees", "color": "#E69F00", "dashes": [8, 4], "width": 1.6,
-               "rels": ["ledBy", "reportsTo"]},
+               "rels": ["ledBy", "reportsTo", "overseenBy", "coProducedBy"]},
     "rights": {"label": "upholds a right, evidences a quality indicator", "color": "#CC79A7", "dashes": [2, 4],
                "width": 1.6, "rels": ["upholdsRight", "qualityIndicator"]},
     "refer": {"label": "see also, supersedes", "color": "#555555", "dashes": [1, 5], "width": 1,

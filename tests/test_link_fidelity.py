@@ -1,0 +1,160 @@
+"""Every semantic link carries a verbatim quote that is in its seed and states the relation (issue 16)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph.answers.fidelity import check_links, states_relation
+from graph.core.loader import link_warnings, load, load_text
+
+from .conftest import DATA, SEEDS
+
+SEED = ("The plan takes account of the Children Act. It has been co-produced by the Youth Group.\n"
+        "Lead: Youth Group\n1.1, 2.1\n")
+
+
+def _data(links: str):
+    text = f"""source:
+  id: src-doc
+  title: Doc
+  seed: doc.txt
+groups:
+  - id: youth-group
+    title: Youth Group
+    section: Intro
+drivers:
+  - id: children-act
+    title: Children Act
+    kind: act
+    section: Intro
+quality_indicators:
+  - id: ci-qi-2-1
+    title: "QI 2.1"
+    number: "2.1"
+    section: Intro
+plans:
+  - id: plan-a
+    title: Plan A
+    section: Intro
+    links:
+{links}"""
+    return load_text({"doc.yaml": text})
+
+
+@pytest.fixture()
+def seeds(tmp_path: Path) -> Path:
+    (tmp_path / "doc.txt").write_text(SEED, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_stated_quoted_link_passes(seeds):
+    data = _data('      - {rel: drivenBy, to: children-act, quote: "The plan takes account of the Children Act."}\n'
+                 '      - {rel: qualityIndicator, to: ci-qi-2-1, quote: "1.1, 2.1"}\n')
+    rep = check_links(data, seeds)
+    assert (rep.checked, rep.quoted, rep.found, rep.stated, rep.misses) == (2, 2, 2, 2, [])
+    assert link_warnings(data) == []
+
+
+def test_a_link_without_quote_is_a_load_warning_and_a_miss(seeds):
+    data = _data("      - {rel: drivenBy, to: children-act}\n      - {rel: partOf, to: youth-group}\n")
+    warnings = link_warnings(data)
+    assert [(w.id, w.severity) for w in warnings] == [("plan-a", "WARN")]    # partOf needs no quote
+    assert "drivenBy -> children-act has no quote" in str(warnings[0]) and "doc.yaml" in str(warnings[0])
+    rep = check_links(data, seeds)
+    assert [(m.id, m.why) for m in rep.misses] == [("plan-a", "no quote")]
+    assert rep.share == 0.0
+
+
+def test_a_quote_not_in_the_seed_is_a_miss(seeds):
+    data = _data('      - {rel: drivenBy, to: children-act, quote: "The plan is driven by the Children Act."}\n')
+    assert [m.why for m in check_links(data, seeds).misses] == ["quote not in seed"]
+
+
+def test_a_quote_without_words_stating_the_relation_is_a_miss(seeds):
+    # the co-production sentence is in the seed, but it does not say "led by"
+    data = _data('      - {rel: ledBy, to: youth-group, quote: "It has been co-produced by the Youth Group."}\n'
+                 '      - {rel: coProducedBy, to: youth-group, quote: "It has been co-produced by the Youth Group."}\n'
+                 '      - {rel: qualityIndicator, to: ci-qi-2-1, quote: "1.1"}\n')
+    rep = check_links(data, seeds)
+    assert sorted((m.rel, m.why) for m in rep.misses) == [
+        ("ledBy", "quote does not state the relation"), ("qualityIndicator", "quote does not state the relation")]
+    assert rep.stated == 1
+
+
+@pytest.mark.parametrize("rel, quote, number, ok", [
+    ("qualityIndicator", "1.1, 2.1", "2.1", True),
+    ("qualityIndicator", "1.1, 12.1", "2.1", False),        # 12.1 is not 2.1
+    ("qualityIndicator", "2.11", "2.1", False),
+    ("drivenBy", "Other 'national drivers' ... which have informed our work", None, True),
+    ("drivenBy", "The Promise Plan, March 2021", None, False),   # a supporting-documents list item
+    ("implements", "support the council in its delivery of its Fairer Scotland Duty", None, True),
+    ("seeAlso", "(See 3.5)", None, True),
+    ("upholdsRight", "Children have the right to be safe", None, False),
+])
+def test_states_relation(rel, quote, number, ok):
+    assert states_relation(rel, quote, number) is ok
+
+
+def test_a_lead_cell_states_led_by():
+    assert states_relation("ledBy", "Prevent Task Group", lead="Prevent Task Group/Parenting Programme Working Group")
+    assert not states_relation("ledBy", "Prevent Task Group", lead="ICSG")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts (../shared/seeds) are not beside the project")
+def test_every_semantic_link_of_the_real_data_is_quoted_found_and_stated():
+    data = load(DATA)
+    rep = check_links(data, SEEDS)
+    assert rep.checked > 400
+    assert rep.misses == []
+    assert rep.share == 1.0
+    assert link_warnings(data) == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts (../shared/seeds) are not beside the project")
+def test_fidelity_command_reports_both_shares():
+    r = CliRunner().invoke(main, ["--data", str(DATA), "fidelity", "--seeds", str(SEEDS)])
+    assert "verbatim fields found in their seed" in r.output
+    assert "semantic links (not partOf) quoted, the quote found in the seed and stating the relation (100.0%)" \
+        in r.output
+
+
+def _links(data, rid):
+    return {(lk.rel, lk.to) for lk in data.records[rid].links}
+
+
+def test_audit_removed_links_the_documents_do_not_state():
+    data = load(DATA)
+    cps = _links(data, "nl-corporate-parenting-strategy-2019-22")
+    assert ("ledBy", "nl-today-not-tomorrow") not in cps
+    assert {("coProducedBy", "nl-today-not-tomorrow"), ("coProducedBy", "nl-lac-task-group")} <= cps
+    ktp = _links(data, "nl-keeping-the-promise-report-2022")
+    assert ("implements", "equality-act-2010") not in ktp
+    assert not {("drivenBy", t) for t in ("promise-plan-2021-24", "youth-justice-vision-and-priorities",
+                                          "community-mh-wellbeing-framework-2021")} & ktp
+    for g in ("nl-csp", "nl-cpc"):
+        assert ("drivenBy", "nl-tackling-poverty-strategy-2023-26") not in _links(data, g)
+
+
+def test_audit_added_what_the_documents_state():
+    data = load(DATA)
+    programmes = [r.id for r in data.records.values()
+                  if ("overseenBy", "nl-continuous-improvement-group") in _links(data, r.id)]
+    assert sorted(programmes) == sorted([
+        "realigning-childrens-services", "scottish-attainment-challenge", "cypic", "pace", "transforming-pathways",
+        "psychology-of-parenting-programme", "child-protection-improvement-programme"])   # seed 000's seven
+    def is_group(rid):
+        rec = data.records[rid]
+        return rec.type.section == "groups" or rec.get("kind") == "group"
+    # reportsTo is group -> group: a programme the CIG oversees does not "report to" it
+    assert [(r.id, lk.to) for r in data.records.values() for lk in r.links
+            if lk.rel == "reportsTo" and not (is_group(r.id) and is_group(lk.to))] == []
+    npf = {r.id for r in data.of_type("national_outcomes")}
+    assert len(npf) == 11
+    for g in ("nl-csp", "nl-cpc"):     # "the high-level National Outcomes ... overarch all the work"
+        assert {t for rel, t in _links(data, g) if rel == "contributesTo"} >= npf
+    plan = _links(data, "nl-corporate-parenting-improvement-plan-2019-22")
+    assert {("overseenBy", "nl-csp"), ("overseenBy", "nl-icsg"), ("overseenBy", "nl-today-not-tomorrow")} <= plan
