@@ -158,3 +158,20 @@ def test_audit_added_what_the_documents_state():
         assert {t for rel, t in _links(data, g) if rel == "contributesTo"} >= npf
     plan = _links(data, "nl-corporate-parenting-improvement-plan-2019-22")
     assert {("overseenBy", "nl-csp"), ("overseenBy", "nl-icsg"), ("overseenBy", "nl-today-not-tomorrow")} <= plan
+
+
+def test_every_framework_concept_is_in_a_declared_scheme_with_a_preflabel():
+    from rdflib import RDF
+    from rdflib.namespace import SKOS
+
+    from graph.core.rdf import build
+    from graph.core.validate import load_ontology
+    quads = list(build(load(DATA)).quads((None, None, None, None)))
+    concepts = {s for s, p, o, _ in quads if p == RDF.type and o == SKOS.Concept}
+    assert len(concepts) > 90
+    schemes = {s: o for s, p, o, _ in quads if p == SKOS.inScheme}
+    labels = {s for s, p, _, _ in quads if p == SKOS.prefLabel}
+    assert concepts <= set(schemes) and concepts <= labels
+    onto = load_ontology()
+    for scheme in set(schemes[c] for c in concepts):
+        assert (scheme, RDF.type, SKOS.ConceptScheme) in onto and (scheme, SKOS.prefLabel, None) in onto

@@ -67,10 +67,13 @@ def test_actions_from_every_action_seed(real_built):
     G = real_built.nx
     # every action sits in a plan, or (improvement-programme commitments) in a programme
     assert all(any(d["rel"] == "partOf" for _, _, d in G.out_edges(r["id"], data=True)) for r in rows)
-    # the ones not in a plan are exactly the improvement-programme commitments: part of a programme
+    # the ones not in a plan are exactly the improvement-programme commitments (part of a programme)
+    # and the Partnership Agreement's ten undertakings (part of that framework; issue 16)
     for r in (r for r in rows if not r["plan"]):
         parents = [v for _, v, d in G.out_edges(r["id"], data=True) if d["rel"] == "partOf"]
-        assert [(G.nodes[v]["type"], G.nodes[v]["kind"]) for v in parents] == [("Driver", "programme")], r["id"]
+        expected = ([("Driver", "framework")] if r["id"].startswith("nl-participation-agreement-u")
+                    else [("Driver", "programme")])
+        assert [(G.nodes[v]["type"], G.nodes[v]["kind"]) for v in parents] == expected, r["id"]
     assert all(r["partnership"] in ("north-lanarkshire", "south-lanarkshire") for r in rows)
 
 

@@ -15,6 +15,15 @@ DEFAULT_BASE = "https://w3id.org/drivers-graph/id/"
 KIND = Namespace("https://w3id.org/drivers-graph/kind/")
 CATEGORY = Namespace("https://w3id.org/drivers-graph/category/")
 LEGISLATION = Namespace("https://www.legislation.gov.uk")
+#: Concept schemes of the reference frameworks (UNCRC articles, SHANARRI, ...; defined in ontology.ttl):
+#: every framework concept is ``skos:inScheme`` one of these, with a ``skos:prefLabel``.
+SCHEME = Namespace("https://w3id.org/drivers-graph/scheme/")
+#: record type (class name) -> its framework's concept scheme
+FRAMEWORK_SCHEMES = {
+    "UNCRCArticle": SCHEME["uncrc-articles"], "WellbeingIndicator": SCHEME["shanarri"],
+    "PromiseFoundation": SCHEME["promise-foundations"], "PromisePriority": SCHEME["promise-priorities"],
+    "NationalOutcome": SCHEME["national-outcomes"], "QualityIndicator": SCHEME["quality-indicators"],
+}
 
 
 class DG(DefinedNamespace):

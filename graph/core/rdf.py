@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from .model import RELATIONS, Data, Edition, Record
-from .namespace import CATEGORY, DEFAULT_BASE, DG, KIND, LEGISLATION
+from .namespace import CATEGORY, DEFAULT_BASE, DG, FRAMEWORK_SCHEMES, KIND, LEGISLATION, SCHEME
 
 #: extra classes by driver kind (a driver that is a group is also a Group, ...)
 KIND_CLASSES = {
@@ -26,7 +26,7 @@ TYPE_EXTRA = {
     "Partnership": (ORG.Organization,),
     "Group": (ORG.OrganizationalUnit,),
     "UNCRCArticle": (SKOS.Concept,), "WellbeingIndicator": (SKOS.Concept,),
-    "PromiseFoundation": (SKOS.Concept,), "NationalOutcome": (SKOS.Concept,),
+    "PromiseFoundation": (SKOS.Concept,), "PromisePriority": (SKOS.Concept,), "NationalOutcome": (SKOS.Concept,),
     "QualityIndicator": (SKOS.Concept,), "UNCRCCluster": (SKOS.Collection,),
 }
 FIELD_PROPS = {
@@ -204,6 +204,7 @@ def _bind(g: Graph) -> None:
     g.bind("dg", DG._NS)
     g.bind("dgk", KIND)
     g.bind("dgc", CATEGORY)
+    g.bind("dgs", SCHEME)
     for prefix, ns in (("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("org", ORG)):
         g.bind(prefix, ns)
 
@@ -216,6 +217,10 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
     g.add((n, DCTERMS.identifier, Literal(r.id)))
     g.add((n, DCTERMS.title, Literal(r.title)))
     g.add((n, RDFS.label, Literal(r.title)))
+    scheme = FRAMEWORK_SCHEMES.get(r.type.cls)
+    if scheme is not None:      # a framework concept: in its scheme, with a prefLabel (SKOS readers need both)
+        g.add((n, SKOS.inScheme, scheme))
+        g.add((n, SKOS.prefLabel, Literal(r.title)))
     g.add((n, PROV.wasDerivedFrom, names.source(r.source)))
     g.add((n, DG.section, Literal(r.section)))
     f = r.fields
