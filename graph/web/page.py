@@ -285,6 +285,28 @@ def _clip(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "\u2026"
 
 
+_YEAR_LINE = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-\u2013/]\s*(?:19|20)?\d\d)?|planned activity[^\n]*)\s*$", re.I)
+
+
+def action_words(row: dict) -> str:
+    """What an action's label says: its own words. The title where the text holds it (the title is
+    then the action's first sentence, and the text adds year headings, dates and later steps), else
+    the text (the title is then the commitment the action serves), without leading year headings.
+
+    >>> action_words({"title": "Do A.", "text": "2018-19\\nDo A. August 2019"})
+    'Do A.'
+    >>> action_words({"title": "Commitment", "text": "2019-20\\nDo B"})
+    'Do B'
+    """
+    title, text = row.get("title") or "", row.get("text") or ""
+    if not text or (title and " ".join(title.split()) in " ".join(text.split())):
+        return title
+    lines = text.split("\n")
+    while len(lines) > 1 and _YEAR_LINE.fullmatch(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, str] | None = None) -> dict[str, str]:
     """node id -> the label drawn in the graph: "number title" for a numbered driver, an action's own
     text, else the title; cut at about ``limit`` characters, longer where that tells two apart, and
@@ -296,8 +318,8 @@ def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, 
     """
     full = {}
     for r in rows:
-        base = r.get("text") if r["type"] == "Action" and r.get("text") else r["title"]
-        if r.get("number") and r["type"] == "Driver":
+        base = action_words(r) if r.get("type") == "Action" else r["title"]
+        if r.get("number") and r.get("type") == "Driver":
             base = f"{r['number']} {base}"
         full[r["id"]] = " ".join(str(base).split()) or r["id"]
     label = {n: _clip(t, limit) for n, t in full.items()}
