@@ -1,4 +1,4 @@
-"""Commands that build and check the graph: ``build``, ``validate``, ``stats``, ``fidelity``, ``synth``.
+"""Commands that build and check the graph: ``init``, ``build``, ``validate``, ``stats``, ``fidelity``, ``synth``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,33 @@ import click
 
 from .base import (Ctx, Failure, Progress, echo_json, handle_errors, main, output_options, print_counts,
                    quiet_option, writing)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--partnership", "partnership", metavar="ID", default=None,
+              help="Write an empty partnership skeleton for this partnership id instead of the bundled data.")
+@click.option("--name", default=None, help="The partnership's name (with --partnership).")
+@click.option("--with-national", "national", is_flag=True,
+              help="With --partnership: also copy the bundled drivers document's national drivers.")
+@click.option("--force", is_flag=True, help="Replace FOLDER/data even if FOLDER is not empty.")
+@handle_errors
+def init(folder: Path, partnership: str | None, name: str | None, national: bool, force: bool) -> None:
+    """Create a working folder FOLDER/data for your own changes (the checkout's data/ stays untouched).
+
+    Without --partnership, FOLDER/data is a copy of the bundled data, so the writing commands
+    (accept, refresh, ingest, suggest --save) run in FOLDER. With --partnership ID --name "...",
+    it is an empty partnership skeleton: the reference lists (UNCRC, SHANARRI, Promise, National
+    Outcomes, quality indicators), the legislation of the bundled drivers document (all its
+    national drivers with --with-national) and the partnership's record. A non-empty FOLDER is
+    refused (exit 2) unless --force.
+
+    Example: drivers init work && cd work && drivers build
+    """
+    from graph.core.workspace import init_folder
+    target = init_folder(folder, partnership, name, national, force)
+    what = f"an empty skeleton for partnership {partnership}" if partnership else "a copy of the bundled data"
+    click.echo(f"Wrote {target}/: {what}. Run the commands in {folder} (e.g. cd {folder} && drivers build).")
 
 
 @main.command()

@@ -11,10 +11,15 @@ BUNDLED_DATA = ROOT / "data"
 EXPORTS = Path("exports")
 
 
+def bundled_data() -> Path:
+    """The data bundled with the project (a folder on disk)."""
+    return BUNDLED_DATA
+
+
 def default_data_dir() -> Path:
     """``./data`` if the working directory has one, else the data bundled with the project."""
     here = Path("data")
-    return here if here.is_dir() else BUNDLED_DATA
+    return here if here.is_dir() else bundled_data()
 
 
 CACHE_ENV = "DRIVERS_CACHE_DIR"
