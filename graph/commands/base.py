@@ -28,8 +28,23 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DriversError as exc:
+            if getattr(exc, "candidates", None):
+                raise _choose(exc) from None
             raise Failure(str(exc), exc.exit_code) from None
     return wrapper
+
+
+def _choose(exc) -> Failure:
+    """Several records fit (``Ambiguous``): with --format json, the object ``drivers serve`` answers
+    with status 300 on stdout; otherwise the candidates as a table after the message. Exit 1."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("fmt") == "json":
+        echo_json({"status": 300, "error": "ambiguous", "message": str(exc), "query": exc.query,
+                   "candidates": exc.candidates})
+        return Failure(str(exc), exc.exit_code)
+    cols = [c for c in ("id", "type", "number", "title", "plan", "partnership")
+            if any(c in r for r in exc.candidates)]
+    return Failure(f"{exc}\n{table(exc.candidates, cols)}", exc.exit_code)
 
 
 def output_options(*formats: str, default: str = "table"):

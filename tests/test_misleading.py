@@ -1,0 +1,145 @@
+"""Issue 15: each answer that misled a new user, on the bundled data, as a regression test.
+
+Before the fix each of these exited 0 with a partial or wrong answer (or failed to find what the
+user typed); now the command says what it means: the candidates to choose from (exit 1), or that
+the input names nothing (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+from .conftest import DATA
+
+
+def run(*args: str):
+    r = CliRunner().invoke(main, ["--data", str(DATA), *args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+# -- why with a phrase several actions match: it used to answer for one of them, exit 0 ----------------
+
+def test_an_ambiguous_phrase_lists_the_candidate_actions_and_answers_for_none():
+    r = run("why", "mental health")
+    assert r.exit_code == 1, r.output
+    assert "actions match 'mental health'" in r.output and "none clearly best" in r.output
+    assert "is part of" not in r.output  # no answer tree for an arbitrary one of them
+    for col in ("id", "title", "plan", "partnership"):
+        assert col in r.output.splitlines()[1]
+    assert "sl-csp-rights-f2" in r.output and "nl-mhwr-ap-a4" in r.output
+
+
+def test_the_ambiguous_json_lists_plan_and_partnership_per_candidate():
+    r = run("why", "mental health", "--format", "json")
+    assert r.exit_code == 1
+    out = json.loads(r.stdout)
+    assert out["error"] == "ambiguous" and len(out["candidates"]) == 24
+    assert all(c["type"] == "Action" and c["plan"] and c["partnership"] for c in out["candidates"])
+
+
+def test_a_phrase_that_clearly_wins_still_answers():
+    r = run("why", "human and economic cost modelling")
+    assert r.exit_code == 0 and "nl-ktp-cost-identify-costs" in r.output
+
+
+# -- why with a driver: it used to offer unrelated "nearest actions" ------------------------------------
+
+@pytest.mark.parametrize("key", ["4.4", "nl-continuous-improvement-group"])
+def test_a_driver_given_to_why_says_it_is_a_driver(key):
+    r = run("why", key)
+    assert r.exit_code == 2
+    assert "is a driver" in r.output and f"drivers impact {key}" in r.output
+    assert "nearest" not in r.output
+
+
+# -- unknown partnerships: why/impact/suggest/search ignored them ----------------------------------------
+
+@pytest.mark.parametrize("args", [("impact", "1.17"), ("why", "human and economic cost modelling"),
+                                  ("suggest", "breakfast clubs in schools"), ("search", "neglect")])
+def test_an_unknown_partnership_is_an_error(args):
+    r = run(*args, "--partnership", "north")
+    assert r.exit_code == 2, r.output
+    assert "unknown partnership 'north'" in r.output and "north-lanarkshire" in r.output
+
+
+def test_impact_with_the_partnership_id_still_answers():
+    r = run("impact", "1.17", "--partnership", "north-lanarkshire")
+    assert r.exit_code == 0 and len(r.output.splitlines()) > 20
+
+
+# -- named queries: an unknown id read as "nothing drives it"; lead=neglect found nothing ----------------
+
+@pytest.mark.parametrize("name, param", [("what-drives", "action=does-not-exist"), ("driven-by", "driver=nope"),
+                                         ("partnership-drivers", "partnership=north")])
+def test_an_unknown_id_parameter_is_an_error(name, param):
+    r = run("query", name, "--param", param)
+    assert r.exit_code == 2, r.output
+    assert "is not the id of any" in r.output and "(0 rows)" not in r.output
+
+
+def test_a_named_query_that_finds_nothing_says_so():
+    r = run("query", "actions-by-lead", "--param", "lead=zzzz")
+    assert r.exit_code == 1 and "found nothing" in r.output
+
+
+def test_actions_by_lead_finds_the_neglect_task_groups_actions():
+    r = run("query", "actions-by-lead", "--param", "lead=neglect", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert sorted(x["id"] for x in rows if x["led_by"] == "nl-neglect-task-group") == [
+        "nl-neglect-ap-a1", "nl-neglect-ap-a2", "nl-neglect-ap-a3", "nl-neglect-ap-a4", "nl-neglect-ap-a5",
+        "nl-neglect-ap-cvs", "nl-neglect-ap-engage", "nl-neglect-ap-workforce"]
+
+
+# -- show / impact by alias, acronym, title words: "no record with id or number 'CIG'" -------------------
+
+def test_show_by_acronym_lists_both_continuous_improvement_groups():
+    r = run("show", "CIG")
+    assert r.exit_code == 1
+    assert "2 records fit 'CIG'" in r.output
+    assert "nl-continuous-improvement-group" in r.output and "sl-continuous-improvement-group" in r.output
+
+
+def test_show_camhs_lists_what_it_could_mean():
+    r = run("show", "camhs")
+    assert r.exit_code == 1
+    assert "camhs-specification-2020" in r.output and "camhs-deep-dive-report" in r.output
+
+
+@pytest.mark.parametrize("key, rid", [("cyp act", "cyp-act-2014"), ("The Promise", "the-promise"),
+                                      ("Continuous Improvement Task Group", "nl-continuous-improvement-group")])
+def test_show_and_impact_by_a_name_that_clearly_wins(key, rid):
+    r = run("show", key, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["id"] == rid
+    r = run("impact", key, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["driver"]["id"] == rid
+
+
+def test_an_unknown_key_is_still_not_found():
+    r = run("show", "zzqx-nothing")
+    assert r.exit_code == 1 and "no record with id or number" in r.output
+
+
+# -- a missing file was "not a readable Word file — open it in Word and save it again" ------------------
+
+@pytest.mark.parametrize("args", [("ingest", "drivers-2024.docx", "--edition", "2024"),
+                                  ("ingest", "drivers-2024.pdf", "--edition", "2024", "--check"),
+                                  ("import", "drivers-2024.xlsx", "--edition", "2024")])
+def test_a_missing_file_is_named_as_missing(tmp_path, args):
+    import os
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        r = run(*args)
+    finally:
+        os.chdir(old)
+    assert r.exit_code == 2
+    assert "does not exist" in r.output and "save it again" not in r.output and "readable" not in r.output
