@@ -143,3 +143,33 @@ def test_a_missing_file_is_named_as_missing(tmp_path, args):
         os.chdir(old)
     assert r.exit_code == 2
     assert "does not exist" in r.output and "save it again" not in r.output and "readable" not in r.output
+
+
+# -- fidelity on the untouched data said "Error: 10 fields not found verbatim", exit 1 -------------------
+
+def test_fidelity_exits_0_with_only_the_known_misses():
+    r = run("fidelity")
+    assert r.exit_code == 0, r.output
+    assert "10 known misses" in r.output and "No new misses." in r.output and "Error" not in r.output
+
+
+def test_fidelity_exits_1_on_a_new_miss(tmp_path):
+    known = (DATA / "seeds" / "known-misses.txt").read_text().splitlines()
+    kept = [ln for ln in known if not ln.startswith("nl-mhwr-ap-a1 ")]
+    (tmp_path / "known.txt").write_text("\n".join(kept) + "\n")
+    r = run("fidelity", "--known", str(tmp_path / "known.txt"))
+    assert r.exit_code == 1
+    assert "NEW, not found: nl-mhwr-ap-a1 text" in r.output and "1 fields not found" in r.output
+
+
+def test_fidelity_says_when_a_known_miss_is_found_again(tmp_path):
+    text = (DATA / "seeds" / "known-misses.txt").read_text() + "cyp-act-2014 | description | an old miss\n"
+    (tmp_path / "known.txt").write_text(text)
+    r = run("fidelity", "--known", str(tmp_path / "known.txt"))
+    assert r.exit_code == 0 and "no longer missing (remove it from known.txt): cyp-act-2014 description" in r.output
+
+
+def test_a_malformed_known_misses_line_is_exit_2(tmp_path):
+    (tmp_path / "known.txt").write_text("just an id\n")
+    r = run("fidelity", "--known", str(tmp_path / "known.txt"))
+    assert r.exit_code == 2 and "known.txt:1" in r.output
