@@ -173,3 +173,18 @@ def test_a_malformed_known_misses_line_is_exit_2(tmp_path):
     (tmp_path / "known.txt").write_text("just an id\n")
     r = run("fidelity", "--known", str(tmp_path / "known.txt"))
     assert r.exit_code == 2 and "known.txt:1" in r.output
+
+
+# -- --endpoint was silently ignored by stats, validate, fidelity, suggest, review, diff -----------------
+
+@pytest.mark.parametrize("args", [("stats",), ("validate",), ("fidelity",), ("suggest", "breakfast clubs"),
+                                  ("review", "--edition", "2023"), ("diff", "2023", "2023")])
+def test_a_command_that_ignores_endpoint_says_it_answers_from_local_data(args):
+    r = run("--endpoint", "http://127.0.0.1:9/query?token=secret", *args)
+    assert "answers from the local data folder" in r.stderr and "not from --endpoint http://127.0.0.1:9/query" in r.stderr
+    assert "secret" not in r.output
+
+
+def test_without_endpoint_there_is_no_note():
+    r = run("stats")
+    assert r.exit_code == 0 and "Note:" not in r.output

@@ -170,7 +170,9 @@ class Ctx:
               show_default=True, help="oxigraph: a store cached on disk, rebuilt only when the data changes; "
                                       "rdflib: build in memory on every run. Env: DRIVERS_STORE.")
 @click.option("--endpoint", metavar="URL", default=None,
-              help="Run the read commands against this SPARQL 1.1 server (see 'drivers push'). Credentials "
+              help="Run the read commands (list, show, search, why, impact, query, sparql, coverage, metrics, "
+                   "viz, serve) against this SPARQL 1.1 server (see 'drivers push'); the others say that they "
+                   "answer from the data folder. Credentials "
                    "come from DRIVERS_ENDPOINT_USER/DRIVERS_ENDPOINT_PASSWORD or DRIVERS_ENDPOINT_TOKEN.")
 @click.version_option(package_name="drivers-graph")
 @click.pass_context
@@ -180,6 +182,19 @@ def main(ctx: click.Context, data: Path | None, base: str, store: str, endpoint:
     Example: drivers build
     """
     ctx.obj = Ctx(data, base, store, endpoint)
+    if endpoint and ctx.invoked_subcommand and ctx.invoked_subcommand not in ENDPOINT_COMMANDS | NO_DATA:
+        from graph.store.remote import safe_url
+        # said, not silently ignored: these commands work on the data folder's YAML
+        click.echo(f"Note: 'drivers {ctx.invoked_subcommand}' answers from the local data folder "
+                   f"({ctx.obj.data_dir}), not from --endpoint {safe_url(endpoint)}; the commands that ask the "
+                   f"server are: {', '.join(sorted(ENDPOINT_COMMANDS - {'push'}))} (push loads it).", err=True)
+
+
+#: the commands --endpoint applies to (the read commands, serve; push loads the graph into it)
+ENDPOINT_COMMANDS = frozenset({"list", "show", "search", "why", "impact", "query", "sparql", "coverage", "metrics",
+                               "viz", "serve", "push"})
+#: commands that read no graph at all (the query files, the bundled data, synthetic data)
+NO_DATA = frozenset({"queries", "init", "synth"})
 
 
 #: where `drivers suggest --save` keeps inferred links (apart from the stated ones in data/)
