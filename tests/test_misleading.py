@@ -188,3 +188,24 @@ def test_a_command_that_ignores_endpoint_says_it_answers_from_local_data(args):
 def test_without_endpoint_there_is_no_note():
     r = run("stats")
     assert r.exit_code == 0 and "Note:" not in r.output
+
+
+# -- list --edition printed canonical titles (1.17 "Plan 21-24"), not what the edition prints -----------
+
+def test_list_with_an_edition_gives_its_printed_titles_beside_the_canonical_one():
+    r = run("list", "drivers", "--edition", "2023", "--format", "json")
+    row = next(x for x in json.loads(r.output) if x["number"] == "1.17")
+    assert row["title"] == "Plan 21-24"
+    assert row["edition_title"] == "The Promise The Plan 2021-24" and row["summary_title"] == "The Promise Plan 2021-24"
+    table = run("list", "drivers", "--edition", "2023").output
+    assert "edition_title" in table.splitlines()[0] and "The Promise Plan 2021-24" in table
+
+
+def test_show_with_an_edition_and_the_edition_export_give_the_printed_title(tmp_path):
+    r = run("show", "1.17", "--edition", "2023")
+    assert "printed in 2023: The Promise The Plan 2021-24  (Summary table: The Promise Plan 2021-24)" in r.output
+    import csv
+    rows = list(csv.DictReader((DATA.parent / "exports" / "edition-2023.csv").open(encoding="utf-8")))
+    row = next(x for x in rows if x["number"] == "1.17")
+    assert (row["title"], row["edition_title"], row["summary_title"]) == (
+        "Plan 21-24", "The Promise The Plan 2021-24", "The Promise Plan 2021-24")

@@ -12,7 +12,7 @@ from .base import Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, mai
 
 
 LIST_COLUMNS = {
-    "drivers": ["number", "id", "title", "category", "kind", "partnership"],
+    "drivers": ["number", "id", "title", "edition_title", "summary_title", "category", "kind", "partnership"],
     "actions": ["id", "number", "plan", "partnership", "text"],
     "articles": ["number", "id", "title", "clusters"],
     "quality-indicators": ["number", "id", "title"],
@@ -62,6 +62,9 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
         return
     head = f"{rec.get('number') + ' ' if rec.get('number') else ''}{rec['title']}"
     click.echo(head)
+    if rec.get("edition_title"):
+        click.echo(f"  printed in {edition}: {rec['edition_title']}" +
+                   (f"  (Summary table: {rec['summary_title']})" if rec.get("summary_title") else ""))
     click.echo(f"  id: {rec['id']}   type: {rec['type']}" + (f"   category: {rec['category']}"
                                                                if rec.get("category") else ""))
     for k, v in rec["fields"].items():
@@ -71,6 +74,8 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
     click.echo(f"  source: {p['document']} [{p['source']}], {p['section']}")
     for e in rec["editions"]:
         click.echo(f"  edition {e['year']}: {e['number']} {e['title']}" +
+                   (f" / Summary: {e['summary_title']}" if e.get("summary_title") and e["summary_title"] != e["title"]
+                    else "") +
                    (f" (refs: {', '.join(e['refs'])})" if e["refs"] else ""))
     if rec["links"]:
         click.echo("  links:")
