@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from ..core.errors import NotFound, UsageError
+from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 from ..core.namespace import DG
 from ..core.view import breadth_first, local, node_type
@@ -105,7 +105,7 @@ class Catalog:
         if edition is None:
             return years[-1] if years else None
         if edition not in years:
-            raise NotFound(f"no edition {edition}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+            raise UnknownId(f"no edition {edition}; editions in the data: {', '.join(map(str, years)) or 'none'}")
         return edition
 
     def entries(self, edition: int | None, partnership: str | None = None) -> dict[URIRef, tuple[str, str, int]]:
@@ -136,7 +136,7 @@ class Catalog:
                 return matches[0]
         near = close_matches(key, self.by_id, n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise NotFound(f"no record with id or number {key!r}{hint}")
+        raise UnknownId(f"no record with id or number {key!r}{hint}")
 
     # -- set-based reads: one query or one scan per column, never one per row ---------------------
     def _columns(self, cls: URIRef, cols: dict[str, str]) -> dict[URIRef, dict]:

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..core.errors import Ambiguous, NotFound, UsageError
+from ..core.errors import Ambiguous, NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 
 if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never imports NetworkX
@@ -314,7 +314,7 @@ def impact(G: nx.MultiDiGraph, driver: str, partnership: str | None = None,
     check_partnership(G, partnership)
     if driver not in G:
         near = close_matches(driver, G.nodes, n=5, cutoff=0.5)
-        raise NotFound(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+        raise UnknownId(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     down = _bfs(G, driver, partnership, reverse=True, documents=documents or {})
     # present each chain from the reached node up to the driver, as `why` would
     return Answer(driver, {n: list(reversed(p)) for n, p in down.items()})

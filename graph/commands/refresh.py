@@ -28,7 +28,7 @@ def _edition_arg(data, key: str):
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--edition", "year", type=int, required=True, help="The year of the edition the document is.")
 @click.option("--force", is_flag=True, help="Replace an existing edition of that year (one ingest wrote).")
 @click.option("--check", is_flag=True,
@@ -215,7 +215,7 @@ def export(obj: Ctx, year: int, fmt: str, out: Path) -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--edition", "year", type=int, required=True, help="The edition year the sheet becomes.")
 @click.option("--force", is_flag=True, help="Replace an existing edition of that year (one ingest/import wrote).")
 @click.pass_obj

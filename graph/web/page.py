@@ -36,7 +36,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
-from ..core.errors import NotFound, UsageError
+from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
 from ..core.view import NODE_CLASSES, local
 from .layout import FRAMEWORKS, TIERS, layout, tier_of
@@ -170,7 +170,7 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
     if year is None:
         year = years[-1] if years else None
     elif year not in years:
-        raise NotFound(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+        raise UnknownId(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
     def one(prop) -> dict:  # subject -> its value, read in one pass (not one look-up an entry)
         found: dict = {}
         for s, o in g.subject_objects(prop):
@@ -251,7 +251,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     H = G.subgraph(keep)
     if focus is not None:
         if focus not in G:
-            raise NotFound(f"no node {focus!r} in the graph")
+            raise UnknownId(f"no node {focus!r} in the graph")
         if focus not in H:
             raise UsageError(f"{focus!r} is left out by --types/--partnership; widen them or pick another node")
         if depth < 0:
@@ -486,7 +486,7 @@ def resolve(G: nx.MultiDiGraph, g: Graph | None, key: str, edition: int | None =
     import difflib
 
     near = difflib.get_close_matches(key, list(G.nodes), n=5, cutoff=0.5)
-    raise NotFound(f"no node with id or number {key!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+    raise UnknownId(f"no node with id or number {key!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
 
 
 def _sha256(text: str) -> str:
