@@ -329,10 +329,10 @@ def test_viz_command_writes_one_file(tmp_path: Path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--focus", "nope"], 1, "no node with id or number 'nope'"),
+    (["--focus", "nope"], 2, "no node with id or number 'nope'"),
     (["--types", "Plans"], 2, "unknown node type 'Plans'"),
     (["--partnership", "south"], 2, "unknown partnership 'south'"),
-    (["--edition", "1999"], 1, "no edition 1999"),
+    (["--edition", "1999"], 2, "no edition 1999"),
 ])
 def test_viz_command_errors(tmp_path: Path, args, code, message):
     out = tmp_path / "g.html"

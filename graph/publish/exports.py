@@ -311,8 +311,8 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
         out / "drivers.csv": rows("drivers", ["number", "id", "title", "category", "kind", "partnership", "source"]),
     }
     for year in cat.editions():
-        files[out / f"edition-{year}.csv"] = rows("drivers", ["number", "id", "title", "category", "kind",
-                                                              "partnership"], year)
+        files[out / f"edition-{year}.csv"] = rows("drivers", ["number", "id", "title", "edition_title", "summary_title",
+                                                              "category", "kind", "partnership"], year)
     return files
 
 
