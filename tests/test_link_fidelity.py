@@ -117,6 +117,7 @@ def test_every_semantic_link_of_the_real_data_is_quoted_found_and_stated():
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed texts (../shared/seeds) are not beside the project")
 def test_fidelity_command_reports_both_shares():
     r = CliRunner().invoke(main, ["--data", str(DATA), "fidelity", "--seeds", str(SEEDS)])
+    assert r.exit_code == 0, r.output     # the 10 joined fields are known misses; every link passes
     assert "verbatim fields found in their seed" in r.output
     assert "semantic links (not partOf) quoted, the quote found in the seed and stating the relation (100.0%)" \
         in r.output
