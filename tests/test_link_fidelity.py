@@ -176,3 +176,23 @@ def test_every_framework_concept_is_in_a_declared_scheme_with_a_preflabel():
     onto = load_ontology()
     for scheme in set(schemes[c] for c in concepts):
         assert (scheme, RDF.type, SKOS.ConceptScheme) in onto and (scheme, SKOS.prefLabel, None) in onto
+
+
+def test_graphml_edge_ids_are_unique_for_an_xml_reader(tmp_path):
+    """GraphML edge ids are document-wide: read with lxml (a second reader) as well as networkx."""
+    import networkx as nx
+    from lxml import etree
+
+    from graph.core.pipeline import build_graph
+    from graph.publish import exports
+    G = build_graph(DATA).nx
+    text = exports.graphml(G)
+    root = etree.fromstring(text.encode("utf-8"))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    edge_ids = root.xpath("//g:edge/@id", namespaces=ns)
+    node_ids = root.xpath("//g:node/@id", namespaces=ns)
+    assert len(edge_ids) == G.number_of_edges() > 900
+    assert len(set(edge_ids)) == len(edge_ids) and not set(edge_ids) & set(node_ids)
+    H = nx.parse_graphml(text)
+    assert H.number_of_edges() == G.number_of_edges()
+    assert {d["link"] for _, _, d in H.edges(data=True)} == {str(k) for _, _, k in G.edges(keys=True)}

@@ -260,11 +260,17 @@ def jsonld(g) -> str:
 
 
 def graphml(G: nx.MultiDiGraph) -> str:
+    """GraphML with one unique edge id per edge ("e0", "e1" ... in sorted order).
+
+    The view's edge keys ("drivenBy|src-...") repeat across node pairs, and GraphML edge ids are
+    document-wide XML ids, so readers such as graphology refuse repeats; the key is kept as the
+    edge's ``link`` attribute instead.
+    """
     H = nx.MultiDiGraph()
     for n in sorted(G.nodes):
         H.add_node(n, **{k: v for k, v in sorted(G.nodes[n].items()) if v is not None})
-    for u, v, k, d in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        H.add_edge(u, v, key=k, **{a: b for a, b in sorted(d.items())})
+    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
+        H.add_edge(u, v, key=f"e{i}", link=str(k), **{a: b for a, b in sorted(d.items()) if a != "link"})
     return "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
 
 
