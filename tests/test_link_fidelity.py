@@ -196,3 +196,19 @@ def test_graphml_edge_ids_are_unique_for_an_xml_reader(tmp_path):
     H = nx.parse_graphml(text)
     assert H.number_of_edges() == G.number_of_edges()
     assert {d["link"] for _, _, d in H.edges(data=True)} == {str(k) for _, _, k in G.edges(keys=True)}
+
+
+def test_jsonld_keeps_the_named_graphs_pyld_gives_the_nquads():
+    """A second JSON-LD processor (pyld) reads exports/graph.jsonld into exactly graph.nq's quads."""
+    import json
+
+    from pyld import jsonld
+    exports_dir = Path(__file__).resolve().parents[1] / "exports"
+    nq = jsonld.to_rdf(json.loads((exports_dir / "graph.jsonld").read_text(encoding="utf-8")),
+                       {"format": "application/n-quads"})
+    got = {line for line in nq.splitlines() if line.strip()}
+    want = {line for line in (exports_dir / "graph.nq").read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert len(got) == len(want) > 15000
+    assert got == want
+    assert all(line.rstrip(" .").endswith(">") and line.count("<https://w3id.org/drivers-graph/id/graph/") >= 1
+               for line in got)      # every quad in a named graph

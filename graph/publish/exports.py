@@ -223,11 +223,36 @@ def _jsonld_sorted(node: dict) -> dict:
 
 def write_jsonld(g, fh: TextIO) -> None:
     """JSON-LD (expanded, as rdflib writes it) with nodes sorted by @id and values sorted, one node
-    at a time, so the text is stable and never held whole."""
+    at a time, so the text is stable and never held whole.
+
+    From :class:`Quads` (the build) it keeps the named graphs: one ``{"@id": graph, "@graph": [...]}``
+    object per source document, so a JSON-LD processor gives the same quads as ``graph.nq``.
+    """
+    if isinstance(g, Quads) and all(_plain(g.graph_triples(n)) for n in g.names()):
+        names = g.names()
+        if not names:
+            fh.write("[]\n")
+            return
+        fh.write("[\n")
+        for gi, name in enumerate(names):
+            fh.write((",\n " if gi else " ") + "{\n  \"@graph\": [\n")
+            _write_jsonld_nodes(g.graph_triples(name), fh, "   ")
+            fh.write("\n  ],\n  \"@id\": " + json.dumps(str(name), ensure_ascii=False) + "\n }")
+        fh.write("\n]\n")
+        return
     triples = _triples(g)
     if not _plain(triples):
         fh.write(_jsonld_rdflib(g.union() if isinstance(g, Quads) else g))
         return
+    if not triples:
+        fh.write("[]\n")
+        return
+    fh.write("[\n")
+    _write_jsonld_nodes(triples, fh, " ")
+    fh.write("\n]\n")
+
+
+def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
     nodes: dict = {}
     for s, p, o in triples:
         node = nodes.setdefault(s, {"@id": str(s)})
@@ -235,14 +260,9 @@ def write_jsonld(g, fh: TextIO) -> None:
             node.setdefault("@type", []).append(str(o))
         else:
             node.setdefault("@type" if p == RDF.type else str(p), []).append(_jsonld_value(o))
-    if not nodes:
-        fh.write("[]\n")
-        return
-    fh.write("[\n")
     for i, s in enumerate(sorted(nodes, key=str)):
         text = json.dumps(_jsonld_sorted(nodes[s]), indent=1, sort_keys=True, ensure_ascii=False)
-        fh.write((",\n " if i else " ") + text.replace("\n", "\n "))
-    fh.write("\n]\n")
+        fh.write((",\n" + indent if i else indent) + text.replace("\n", "\n" + indent))
 
 
 def _jsonld_rdflib(g: Graph) -> str:
