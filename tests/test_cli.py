@@ -23,7 +23,7 @@ def test_build_writes_exports_and_prints_counts(tmp_path: Path):
     assert r.exit_code == 0, r.output
     assert "nodes:Action" in r.output and "triples" in r.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["actions.csv", "drivers.csv", "edges.csv", "edition-2023.csv", "graph.graphml",
+    assert names == ["actions.csv", "drivers.csv", "edges.csv", "edition-2023.csv", "graph-shacl.ttl", "graph.graphml",
                      "graph.html", "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl", "nodes.csv"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 

@@ -212,3 +212,20 @@ def test_jsonld_keeps_the_named_graphs_pyld_gives_the_nquads():
     assert got == want
     assert all(line.rstrip(" .").endswith(">") and line.count("<https://w3id.org/drivers-graph/id/graph/") >= 1
                for line in got)      # every quad in a named graph
+
+
+def test_the_shipped_shacl_ready_file_validates_with_pyshacl_alone():
+    """exports/graph-shacl.ttl holds the data and the ontology: pySHACL validates it as it is (its
+    shapes read from the same file), while the data without the ontology does not conform."""
+    import pyshacl
+    from rdflib import Graph
+    exports_dir = Path(__file__).resolve().parents[1] / "exports"
+    ready = Graph().parse(exports_dir / "graph-shacl.ttl")
+    conforms, _, text = pyshacl.validate(ready, inference="none", advanced=True, allow_infos=True,
+                                         allow_warnings=True)
+    assert conforms, text
+    data_only = Graph().parse(exports_dir / "graph.ttl")
+    from graph.core.validate import load_ontology
+    conforms_alone, _, _ = pyshacl.validate(data_only, shacl_graph=load_ontology(), inference="none",
+                                            advanced=True, allow_infos=True, allow_warnings=True)
+    assert not conforms_alone       # why the SHACL-ready file exists

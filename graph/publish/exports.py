@@ -279,6 +279,21 @@ def jsonld(g) -> str:
     return _text(write_jsonld, g)
 
 
+def write_shacl_ready(q: Quads, fh: TextIO) -> None:
+    """The union of the data plus ``ontology.ttl`` (classes, concept schemes and the shapes) as one
+    Turtle file: what pySHACL or rdf-validate-shacl need to validate the data alone. The shapes'
+    ``sh:class`` checks read the class hierarchy and the kind/category concepts, which live in the
+    ontology, so validating ``graph.trig`` by itself reports them missing."""
+    from ..core.validate import load_ontology
+    g = Graph()
+    for t in q.triples() if isinstance(q, Quads) else q.triples((None, None, None)):
+        g.add(t)
+    g += load_ontology()
+    for prefix, ns in load_ontology().namespaces():
+        g.bind(prefix, ns)
+    fh.write(g.serialize(format="turtle"))
+
+
 def graphml(G: nx.MultiDiGraph) -> str:
     """GraphML with one unique edge id per edge ("e0", "e1" ... in sorted order).
 
@@ -328,6 +343,7 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
         out / "graph.nq": lambda fh: write_nquads(q, fh),
         out / "graph.ttl": lambda fh: write_turtle(q, fh),
         out / "graph.jsonld": lambda fh: write_jsonld(q, fh),
+        out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh),
         out / "graph.graphml": lambda fh: fh.write(graphml(G)),
         out / "nodes.csv": lambda fh: fh.write(nodes_csv(G)),
         out / "edges.csv": lambda fh: fh.write(edges_csv(G)),
