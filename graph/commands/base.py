@@ -32,6 +32,113 @@ def handle_errors(fn):
     return wrapper
 
 
+# -- what every run shares: arguments as text, output that cannot crash, no traceback -------------
+
+_REPLACED = {"count": 0}
+
+
+def _count_replaced(exc: UnicodeError):
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    _REPLACED["count"] += exc.end - exc.start
+    return "?" * (exc.end - exc.start), exc.end
+
+
+import codecs  # noqa: E402
+
+codecs.register_error("drivers-replace", _count_replaced)
+
+
+def _safe_streams() -> None:
+    """Characters the console cannot show (a cp1252 Windows console, LANG=C) become '?' instead of
+    a crash; :class:`Group` says so once at the end."""
+    import sys
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if enc in ("utf8", "utf8sig") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors="drivers-replace")
+        except (ValueError, OSError, LookupError):
+            pass
+
+
+def _check_args(args: list[str]) -> None:
+    """Every argument must be text: bytes that are not UTF-8 (a Latin-1 terminal) are refused."""
+    for i, arg in enumerate(args, start=1):
+        bad = next((c for c in arg if 0xDC80 <= ord(c) <= 0xDCFF), None)
+        if bad is not None:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise Failure(f"argument {i} ('{shown[:60]}') is not UTF-8 text (byte 0x{ord(bad) - 0xDC00:02x}) — set the "
+                          "terminal to UTF-8 (e.g. LANG=C.UTF-8), or for a file name, rename the file")
+
+
+class Group(click.Group):
+    """The ``drivers`` group: checks the arguments, makes output safe for any console, turns every
+    error into one ``Error:`` line (exit 2) with credentials redacted, and never shows a traceback."""
+
+    def main(self, args=None, *a, **kw):
+        import sys
+        _safe_streams()
+        _REPLACED["count"] = 0
+        if args is None:
+            args = sys.argv[1:]
+        try:
+            try:
+                _check_args(list(args))
+            except Failure as exc:
+                exc.show()
+                if kw.get("standalone_mode", True):
+                    sys.exit(exc.exit_code)
+                raise
+            return super().main(args, *a, **kw)
+        finally:
+            if _REPLACED["count"]:
+                n = _REPLACED["count"]
+                _REPLACED["count"] = 0
+                try:
+                    sys.stderr.write(f"Note: {n} character{'s' if n != 1 else ''} could not be shown in this console's "
+                                     f"encoding ({getattr(sys.stdout, 'encoding', '?')}) and became '?'; use a UTF-8 "
+                                     "console (PYTHONUTF8=1), or --format json > FILE\n")
+                except (OSError, ValueError):
+                    pass
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            from graph.core.secrets import redact
+            exc.message = redact(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt, GeneratorExit):
+            raise
+        except DriversError as exc:
+            from graph.core.secrets import redact
+            raise Failure(redact(str(exc)), exc.exit_code) from None
+        except BrokenPipeError:  # `drivers list actions | head`
+            import os
+            import sys
+            try:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - nothing more is written
+            except OSError:
+                pass
+            raise click.exceptions.Exit(1) from None
+        except RecursionError:
+            raise Failure("the input is nested too deeply to handle (brackets, parentheses or lists thousands of "
+                          "levels deep) — simplify it") from None
+        except MemoryError:
+            raise Failure("not enough memory for this command — narrow the question (a LIMIT, a smaller --depth), "
+                          "or run it on a larger machine") from None
+        except Exception as exc:  # noqa: BLE001 - the last resort: one line, never a traceback
+            import os
+            from graph.core.secrets import redact
+            if os.environ.get("DRIVERS_DEBUG"):
+                raise
+            raise Failure(redact(f"internal error ({type(exc).__name__}: {exc})"[:500]) + " — this is a bug in "
+                          "drivers: please report it with the command you ran (DRIVERS_DEBUG=1 shows the "
+                          "traceback)") from None
+
+
 def output_options(*formats: str, default: str = "table"):
     """Shared ``--format`` option (the sqlite-utils pattern: one decorator for output flags)."""
     def deco(fn):
@@ -146,7 +253,7 @@ class Ctx:
         return self._built
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder of YAML data. Default: ./data if present, else the bundled data.")
 @click.option("--base", default="https://w3id.org/drivers-graph/id/", show_default=True,

@@ -44,10 +44,8 @@ def lock_path(target: Path) -> Path:
 def _timeout(timeout: float | None) -> float:
     if timeout is not None:
         return timeout
-    try:
-        return float(os.environ.get("DRIVERS_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        raise DriversError("DRIVERS_LOCK_TIMEOUT must be a number of seconds, e.g. 30") from None
+    from .settings import env_number
+    return env_number("DRIVERS_LOCK_TIMEOUT", DEFAULT_TIMEOUT, 0.0, 86_400.0, "seconds")
 
 
 @contextmanager

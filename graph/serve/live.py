@@ -286,5 +286,6 @@ class Live:
         if building is not None:
             out["updating"] = True
         if failed is not None:
-            out["problem"] = failed[1]
+            from ..core.secrets import redact
+            out["problem"] = redact(failed[1])
         return out
