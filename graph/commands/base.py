@@ -147,6 +147,36 @@ def output_options(*formats: str, default: str = "table"):
     return deco
 
 
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number above 0 (``nan``, ``inf`` and negatives refused)."""
+
+    name = "seconds"
+
+    def __init__(self, maximum: float = 86_400.0):
+        self.maximum = maximum
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)):
+            value = str(value)
+        from graph.core.errors import UsageError
+        from graph.core.settings import number
+        try:
+            return number(value, f"--{param.name.replace('_', '-')}" if param else "the value", 0.0, self.maximum,
+                          above=True)
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def limit_options(fn):
+    """``--timeout`` and ``--max-rows`` of the commands that run a query (see graph/store/worker.py)."""
+    from graph.store.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+    fn = click.option("--max-rows", type=click.IntRange(1, 100_000_000), default=DEFAULT_MAX_ROWS, show_default=True,
+                      help="Rows shown at most (a note on stderr says when more were cut).")(fn)
+    return click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
+                        help="Seconds the query may run (on the local stores it runs in a worker process that is "
+                             "stopped past this, or on Ctrl-C).")(fn)
+
+
 def echo_json(obj) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
 
@@ -244,6 +274,34 @@ class Ctx:
                 from graph.store import backend
                 self._backend = backend(self.data_dir, self.base, self.store, self.built)
         return self._backend
+
+    def limited_run(self, timeout: float, max_rows: int):
+        """A backend's ``run(text, bindings, where)`` with a time and row limit: on the local stores the query
+        runs in a worker process (graph/store/worker.py) stopped past ``timeout`` or on Ctrl-C; against
+        --endpoint the request has its own total deadline (DRIVERS_ENDPOINT_TIMEOUT)."""
+        from graph.answers.queries import Result
+
+        def run(text: str, bindings: dict | None = None, where: str = "query") -> Result:
+            from graph.store import worker
+            if self.endpoint:
+                res = self.backend().run(text, bindings, where)
+                rows, cut = res.rows[:max_rows], len(res.rows) > max_rows
+                res = Result(res.columns, rows)
+            else:
+                from graph.answers import queries as q
+                q.select_or_ask(q.prepare(text, where), where)  # a bad query is told before a worker starts
+                if self.store == "rdflib":
+                    spec = worker.WorkerSpec("rdflib", str(self.data_dir), self.base)
+                else:
+                    from graph.store.local import ensure_cache
+                    spec = worker.WorkerSpec("oxigraph", str(ensure_cache(self.data_dir, self.base)), self.base)
+                ans = worker.run_limited(spec, text, bindings, where, timeout, max_rows)
+                res, cut = Result(ans.columns, ans.rows), ans.truncated
+            if cut:
+                click.echo(f"Note: only the first {max_rows} rows are shown; add a LIMIT, or a larger --max-rows",
+                           err=True)
+            return res
+        return run
 
     def built(self, check: bool = False, progress: Progress | None = None):
         from graph.core.pipeline import build_graph

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, main, output_options, print_counts, table, writing
+from .base import (Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, limit_options, main, output_options,
+                   print_counts, table, writing)
 
 
 LIST_COLUMNS = {
@@ -172,24 +173,26 @@ def list_queries(fmt: str) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter of the query (see 'drivers queries'); repeat for more.")
 @output_options("table", "json", "csv")
+@limit_options
 @click.pass_obj
 @handle_errors
-def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
+def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str, timeout: float, max_rows: int) -> None:
     """Run a named query from queries/ with its parameters bound (never pasted into the SPARQL).
 
     Example: drivers query what-drives --param action=nl-neglect-ap-a1
     """
     from graph.answers import reply
-    res = reply.named_query(obj.backend().run, name, list(params))
+    res = reply.named_query(obj.limited_run(timeout, max_rows), name, list(params))
     emit(res.rows, fmt, res.columns)
 
 
 @main.command()
 @click.argument("text", metavar="QUERY-or-@FILE")
 @output_options("table", "json", "csv")
+@limit_options
 @click.pass_obj
 @handle_errors
-def sparql(obj: Ctx, text: str, fmt: str) -> None:
+def sparql(obj: Ctx, text: str, fmt: str, timeout: float, max_rows: int) -> None:
     """Run an ad hoc SELECT or ASK query on the graph; @FILE reads the query from a file.
 
     The prefixes dg:, dcterms:, prov:, skos:, rdf:, rdfs:, xsd: and org: need no PREFIX line.
@@ -199,13 +202,11 @@ def sparql(obj: Ctx, text: str, fmt: str) -> None:
     """
     where = "query"
     if text.startswith("@"):
+        from graph.core.io import read_query_file
         path = Path(text[1:])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise Failure(f"cannot read the query file {path}: {exc.strerror or exc}") from None
+        text = read_query_file(path)
         where = str(path)
-    res = obj.backend().run(text, None, where)
+    res = obj.limited_run(timeout, max_rows)(text, None, where)
     emit(res.rows, fmt, res.columns)
 
 

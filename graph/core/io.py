@@ -126,6 +126,37 @@ def read_yaml(path: Path) -> object:
     return parse_yaml(text, name)
 
 
+MAX_QUERY_BYTES = 1_000_000
+
+
+def read_query_file(path: Path) -> str:
+    """A SPARQL query from a file (``drivers sparql @FILE``): UTF-8, or UTF-16 / UTF-8 with a byte order
+    mark (Notepad's "Unicode"); anything else is a :class:`DriversError` naming the file and what to do."""
+    name = rel(path)
+    try:
+        if path.stat().st_size > MAX_QUERY_BYTES:
+            raise DriversError(f"cannot read the query file {name}: it is over {MAX_QUERY_BYTES // 1000} KB — a "
+                               "query is a few lines; check that this is the right file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DriversError(f"cannot read the query file {name}: {exc.strerror or exc} — check the path") from None
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], enc
+            break
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DriversError(f"the query file {name} is not {encoding.upper()} text (byte 0x{raw[exc.start]:02x} at byte "
+                           f"offset {exc.start}) — save it as UTF-8") from None
+    if "\0" in text:
+        raise DriversError(f"the query file {name} is binary (or UTF-16 without a byte order mark) — save it as "
+                           "UTF-8 text")
+    return text
+
+
 #: Data files nest a few levels; far deeper nesting is a mistake (unclosed brackets) or an attack.
 MAX_DEPTH = 50
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.errors import DriversError
+from ..store.worker import WorkerSpec
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,6 @@ class Source:
             return get().data
         from ..core.loader import load
         return load(self.data_dir)
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """How a query worker process opens the same store (plain strings: it is pickled)."""
-
-    kind: str  # "oxigraph" (a cache folder), "rdflib" (a data folder) or "remote" (an endpoint)
-    where: str
-    base: str
 
 
 class _Lazy:
