@@ -181,6 +181,26 @@ def echo_json(obj) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
 
 
+def outside_data(path: Path, option: str) -> Path:
+    """``path`` unless it lies in the data folder (after following links): the data is written only by the
+    commands that write data (ingest, import, refresh, accept), so an --out there is refused (exit 2)."""
+    import os
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Ctx) if ctx else None
+    data_dirs = {obj.data_dir} if obj is not None else set()
+    from graph.core.paths import BUNDLED_DATA
+    data_dirs.add(BUNDLED_DATA)
+    real = Path(os.path.realpath(path))
+    for d in data_dirs:
+        if not Path(d).exists():
+            continue
+        root = Path(os.path.realpath(d))
+        if real == root or root in real.parents:
+            raise Failure(f"{option} {path} is inside the data folder {d}; only ingest, import, refresh and accept "
+                          f"write there — choose a path outside it (e.g. {option} {Path(path).name})")
+    return path
+
+
 @contextmanager
 def writing(out: Path, what: str | None = None):
     """Turn an OSError while writing ``out`` into exit 2 with what to do."""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .base import (Ctx, Failure, Progress, echo_json, handle_errors, main, output_options, print_counts,
-                   quiet_option, writing)
+from .base import (Ctx, Failure, Progress, echo_json, handle_errors, main, outside_data, output_options,
+                   print_counts, quiet_option, writing)
 
 
 @main.command()
@@ -28,6 +28,7 @@ def build(obj: Ctx, out: Path, quiet: bool) -> None:
     Example: drivers build --out exports
     """
     from graph.publish.exports import write_exports
+    outside_data(out, "--out")
     bar = Progress(quiet)
     try:
         bar.stage("loading", 0, 1)
@@ -154,6 +155,7 @@ def synth(n: int, editions: int, actions: int, seed: int, out: Path, quiet: bool
     """
     from graph.core import synth as s
     from graph.core.lock import write_lock
+    outside_data(out, "--out")
     bar = Progress(quiet)
     try:
         with writing(out, f"to {out}"), write_lock(out):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .base import (Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, limit_options, main, output_options,
+from .base import (Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, limit_options, main, outside_data,
+                   output_options,
                    print_counts, table, writing)
 
 
@@ -307,6 +308,7 @@ def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partner
     """
     from graph.core import io
     from graph.web import page as v
+    outside_data(out, "--out")
     be = obj.backend()
     G, g = be.nx(), be.graph()
     if suggested:

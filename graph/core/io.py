@@ -231,17 +231,67 @@ def parse_yaml(text: str, name: str) -> object:
         raise _too_deep(name) from None
 
 
+def real_target(target: Path) -> tuple[Path, bool]:
+    """(where to write ``target``, whether to write it in place): a symbolic link is followed (the link
+    stays, its file is replaced); a character device or a pipe (``/dev/null``, ``/dev/stdout``,
+    ``>(cmd)``) is written in place, never replaced by a file; a folder, a block device or a socket
+    is a :class:`DriversError`."""
+    import stat
+    target = Path(target)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        if target.is_symlink():  # a dangling link: write where it points
+            return Path(os.path.realpath(target)), False
+        return target, False
+    except OSError:
+        return target, False  # the write itself reports it
+    real = Path(os.path.realpath(target))
+    if stat.S_ISREG(st.st_mode):
+        return real, False
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return real, True
+    kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode) else \
+        "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file"
+    raise DriversError(f"cannot write {rel(target)}: it is {kind} — give the path of a file, or choose another --out")
+
+
+def _open_in_place(target: Path, binary: bool = False):
+    """Open a device or pipe for writing, without replacing it; a pipe nobody reads is an error, not a hang."""
+    import stat
+    flags = os.O_WRONLY
+    if stat.S_ISFIFO(os.stat(target).st_mode):
+        try:
+            fd = os.open(target, flags | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == 6:  # ENXIO: no reader
+                raise DriversError(f"cannot write {rel(target)}: it is a pipe that no process is reading — start the "
+                                   "reader first, or choose another --out") from None
+            raise
+        os.set_blocking(fd, True)
+    else:
+        fd = os.open(target, flags)
+    return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success. A device or
+    pipe is written in place from the finished temporary file (see :func:`real_target`)."""
+    target, in_place = real_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                               dir=tempfile.gettempdir() if in_place else target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, _FILE_MODE)
-        os.replace(tmp_path, target)
+        if in_place:
+            with open(tmp_path, "rb") as src, _open_in_place(target, binary=True) as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            os.chmod(tmp_path, _FILE_MODE)
+            os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -250,7 +300,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_text(target: Path, text: str) -> None:
     """Write ``text`` (UTF-8, ``\\n`` line ends) atomically; an OS error becomes a :class:`DriversError`."""
     try:
-        with atomic_path(target) as tmp:
+        real, in_place = real_target(target)
+        if in_place:
+            with _open_in_place(real) as fh:
+                fh.write(text)
+            return
+        with atomic_path(real) as tmp:
             tmp.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise write_error(target, exc) from None
@@ -271,6 +326,12 @@ def write_many(files: dict[Path, str | Callable[[TextIO], object]], progress: Ca
     staged: list[tuple[Path, Path]] = []
     done: list[tuple[Path, Path | None]] = []
     target = None
+    in_place: dict[Path, str | Callable[[TextIO], object]] = {}
+    real: dict[Path, str | Callable[[TextIO], object]] = {}
+    for t, text in files.items():
+        r, special = real_target(t)
+        (in_place if special else real)[r] = text
+    files = real
     try:
         for target, text in sorted(files.items()):
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -291,6 +352,9 @@ def write_many(files: dict[Path, str | Callable[[TextIO], object]], progress: Ca
             done.append((target, backup))
             os.replace(tmp, target)
         staged = []
+        for target, text in sorted(in_place.items()):  # devices and pipes: after the files, in place
+            with _open_in_place(target) as fh:
+                text(fh) if callable(text) else fh.write(text)
     except OSError as exc:
         _roll_back(done)
         done = []
