@@ -326,6 +326,11 @@ class Ctx:
     def built(self, check: bool = False, progress: Progress | None = None):
         from graph.core.pipeline import build_graph
         if self._built is None or (check and self._built.report is None):
+            from graph.store.local import fingerprint
+            try:  # taken before the files are read: the store cache is made from this build only if it still holds
+                self.built_version = fingerprint(self.data_dir, self.base)
+            except Exception:  # noqa: BLE001 - the loader reports a missing or unreadable data folder
+                self.built_version = None
             self._built = build_graph(self.data_dir, self.base, check=check,
                                       progress=progress.stage if progress else None)
         return self._built

@@ -57,7 +57,8 @@ def _store_graph(obj: Ctx, b):
     if the cache cannot be written."""
     from graph.store.local import OxigraphBackend, StoreError, ensure_cache
     try:
-        return OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b)).graph()
+        return OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b,
+                                            built_version=getattr(obj, "built_version", None))).graph()
     except StoreError:
         return b.union
 

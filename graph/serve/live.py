@@ -68,7 +68,8 @@ class Source:
             return MemoryBackend(lambda: built), WorkerSpec("rdflib", str(self.data_dir), self.base)
         from ..store.local import OxigraphBackend, ensure_cache
         folder = ensure_cache(self.data_dir, self.base)
-        return OxigraphBackend(folder), WorkerSpec("oxigraph", str(folder), self.base)
+        return (OxigraphBackend(folder, heal=lambda reason: ensure_cache(self.data_dir, self.base, damaged=reason)),
+                WorkerSpec("oxigraph", str(folder), self.base)
 
     def records(self, backend: Any):
         """The loaded records (``suggest`` indexes them), from the backend when it holds them."""
