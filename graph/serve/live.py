@@ -69,7 +69,7 @@ class Source:
         from ..store.local import OxigraphBackend, ensure_cache
         folder = ensure_cache(self.data_dir, self.base)
         return (OxigraphBackend(folder, heal=lambda reason: ensure_cache(self.data_dir, self.base, damaged=reason)),
-                WorkerSpec("oxigraph", str(folder), self.base)
+                WorkerSpec("oxigraph", str(folder), self.base))
 
     def records(self, backend: Any):
         """The loaded records (``suggest`` indexes them), from the backend when it holds them."""
