@@ -108,13 +108,15 @@ class Group(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             from graph.core.secrets import redact
-            exc.message = redact(exc.message)
+            from graph.core.text import explain_lookalikes
+            exc.message = explain_lookalikes(redact(exc.message))
             raise
         except (click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt, GeneratorExit):
             raise
         except DriversError as exc:
             from graph.core.secrets import redact
-            raise Failure(redact(str(exc)), exc.exit_code) from None
+            from graph.core.text import explain_lookalikes
+            raise Failure(explain_lookalikes(redact(str(exc))), exc.exit_code) from None
         except BrokenPipeError:  # `drivers list actions | head`
             import os
             import sys
@@ -152,8 +154,8 @@ class Seconds(click.ParamType):
 
     name = "seconds"
 
-    def __init__(self, maximum: float = 86_400.0):
-        self.maximum = maximum
+    def __init__(self, maximum: float = 86_400.0, minimum: float = 0.0):
+        self.maximum, self.minimum = maximum, minimum
 
     def convert(self, value, param, ctx):
         if isinstance(value, (int, float)):
@@ -161,8 +163,8 @@ class Seconds(click.ParamType):
         from graph.core.errors import UsageError
         from graph.core.settings import number
         try:
-            return number(value, f"--{param.name.replace('_', '-')}" if param else "the value", 0.0, self.maximum,
-                          above=True)
+            return number(value, f"--{param.name.replace('_', '-')}" if param else "the value", self.minimum,
+                          self.maximum, above=self.minimum == 0)
         except UsageError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -354,6 +356,11 @@ def main(ctx: click.Context, data: Path | None, base: str, store: str, endpoint:
 
     Example: drivers build
     """
+    from graph.core.rdf import base_iri
+    try:
+        base_iri(base)
+    except DriversError as exc:
+        raise Failure(str(exc)) from None
     ctx.obj = Ctx(data, base, store, endpoint)
 
 

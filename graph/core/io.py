@@ -212,12 +212,22 @@ def parse_yaml(text: str, name: str) -> object:
             msg += f" ({exc.context} that started at line {exc.context_mark.line + 1})"
         elif exc.context:
             msg = f"{exc.context}: {msg}"
-        if "\t" in msg or "'\\t'" in msg or "tab" in msg:
+        if "could not find expected ':'" in msg and exc.context_mark is not None:
+            line = exc.context_mark.line + 1  # the scanner notices on the next line; the key is on this one
+            msg = "a line without ':' inside a mapping"
+            hint = "write it as 'key: value' (or indent it as the continuation of the value above)"
+        elif (opened := _unclosed_quote(text, exc.context_mark, mark)) is not None:
+            line, msg = opened, "a quoted value starts on this line and is not closed"
+            hint = 'close the quote (") at the end of the value, or write \\" for a quote inside it'
+        elif "\t" in msg or "'\\t'" in msg or "tab" in msg:
             hint = "YAML does not allow tab characters for indentation; use spaces"
         elif "alias" in msg:
             hint = "write the value out in full instead of *name"
         elif "constructor for the tag" in msg:
             hint = "remove the '!' tag: data files hold plain text, numbers, lists and mappings"
+        elif "expected <block end>" in msg or "mapping values are not allowed" in msg:
+            hint = ("fix the YAML syntax at that line: check its indentation against the lines above (the keys of "
+                    "one record line up), or quote text containing ': ' or '#'")
         else:
             hint = "fix the YAML syntax at that line (quote text containing ': ' or '#')"
         raise DataError([Problem(f"YAML syntax error: {msg}", file=name, line=line, hint=hint)]) from None
@@ -272,6 +282,21 @@ def _open_in_place(target: Path, binary: bool = False):
     else:
         fd = os.open(target, flags)
     return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _unclosed_quote(text: str, start_mark, problem_mark) -> int | None:
+    """The line (1-based) of a double-quoted value opened and not closed on its line, between the
+    start of the block the parser was in and the line it stopped at (where a stray quote leads it)."""
+    if problem_mark is None:
+        return None
+    lines = text.split("\n")
+    first = start_mark.line if start_mark is not None else 0
+    for i in range(first, min(problem_mark.line, len(lines))):
+        body = re.sub(r"\\.", "", lines[i].split(" #")[0] if '"' not in lines[i] else lines[i])
+        m = re.match(r'\s*(?:-\s+)?[^"\':]*:\s+"', body) or re.match(r'\s*-\s+"', body)
+        if m and body.count('"') % 2 == 1:
+            return i + 1
+    return None
 
 
 @contextmanager

@@ -206,6 +206,8 @@ def _load_file(doc: Any, file: str, data: Data, problems: list[Problem]) -> None
                                 line=sline, id=sid, hint="give each document its own source id"))
         return
     data.sources[sid] = Source(sid, sfields.get("title", ""), sfields, file, sline)
+    if hasattr(src_raw, "line_of") and "partnership" in src_raw:
+        data.source_lines[sid] = src_raw.line_of("partnership")
 
     for section, spec in TYPES.items():
         items = doc.get(section)
@@ -433,6 +435,14 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
         if isinstance(s, int) and isinstance(e, int) and e < s:
             problems.append(Problem(f"end_year {e} is before start_year {s}", file=r.file, line=r.line, id=r.id,
                                     hint="check the years in the document"))
+    for src in data.sources.values():  # a source's partnership: its records drop out of that partnership's answers
+        p = src.fields.get("partnership")
+        if p is not None and (not isinstance(p, str) or p not in known
+                              or p in ids and ids[p].type.section != "partnerships"):
+            line = data.source_lines.get(src.id, src.line)
+            problems.append(Problem(f"the source's partnership {p!r} is not a known partnership", file=src.file,
+                                    line=line, id=src.id,
+                                    hint=_partnership_hint(p, ids)))
     for ed in data.editions.values():
         if ed.partnership not in known:
             problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id,
@@ -495,6 +505,12 @@ def _check_part_of_cycles(data: Data, problems: list[Problem]) -> None:
                 state[nxt] = 1
                 stack.append((nxt, iter(graph[nxt])))
                 path.append(nxt)
+
+
+def _partnership_hint(bad, ids: dict) -> str:
+    parts = sorted(k for k, v in ids.items() if v.type.section == "partnerships")
+    hint = _suggest(str(bad), dict.fromkeys(parts))
+    return hint if hint.startswith("did you mean") else f"use a partnership's id: {', '.join(parts) or 'none defined'}"
 
 
 def _suggest(bad: str, ids: dict) -> str:
