@@ -108,15 +108,15 @@ class Group(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             from graph.core.secrets import redact
-            from graph.core.text import explain_lookalikes
-            exc.message = explain_lookalikes(redact(exc.message))
+            from graph.core.text import explain_lookalikes, terminal_safe
+            exc.message = terminal_safe(explain_lookalikes(redact(exc.message)))
             raise
         except (click.exceptions.Exit, click.exceptions.Abort, SystemExit, KeyboardInterrupt, GeneratorExit):
             raise
         except DriversError as exc:
             from graph.core.secrets import redact
-            from graph.core.text import explain_lookalikes
-            raise Failure(explain_lookalikes(redact(str(exc))), exc.exit_code) from None
+            from graph.core.text import explain_lookalikes, terminal_safe
+            raise Failure(terminal_safe(explain_lookalikes(redact(str(exc)))), exc.exit_code) from None
         except BrokenPipeError:  # `drivers list actions | head`
             import os
             import sys
@@ -226,7 +226,8 @@ def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
 def table(rows: list[dict], columns: list[str], width: int = 70) -> str:
     def cell(v) -> str:
         text = "" if v is None else ("; ".join(map(str, v)) if isinstance(v, list) else str(v))
-        text = " ".join(text.split())
+        from graph.core.text import terminal_safe
+        text = terminal_safe(" ".join(text.split()))
         return text if len(text) <= width else text[: width - 1] + "…"
     body = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max([len(c), *(len(b[i]) for b in body)]) for i, c in enumerate(columns)]

@@ -31,6 +31,9 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp makes 0600 files
 
 
+#: Any input file (a document to ingest, a spreadsheet) is read whole; past this it is refused.
+MAX_INPUT_BYTES = 200_000_000
+
 #: Data files are hand-edited text; anything bigger is a mistake (a pasted export, a binary file).
 MAX_FILE_BYTES = 5_000_000
 
@@ -92,8 +95,17 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a :class:`DataError` naming it (missing, a folder, no permission)."""
+    """The file's bytes, or a :class:`DataError` naming it (missing, a folder, no permission, a pipe or
+    device — which would never end — or over :data:`MAX_INPUT_BYTES`)."""
+    import stat
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            raise DataError([Problem("not a regular file (a pipe, socket or device)", file=rel(path),
+                                     hint="give the path of a saved file")])
+        if st.st_size > MAX_INPUT_BYTES:
+            raise DataError([Problem(f"the file is {st.st_size / 1e6:.0f} MB; at most {MAX_INPUT_BYTES / 1e6:.0f} MB "
+                                     "is read", file=rel(path), hint="check that this is the right file")])
         return path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(f"cannot read the file: {exc.strerror}", file=rel(path),

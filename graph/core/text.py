@@ -74,3 +74,13 @@ def explain_lookalikes(message: str) -> str:
         seen.add(token)
         return f"{m.group(0)} (it contains {', '.join(odd)}: retype it in plain letters)"
     return _QUOTED_ID.sub(repl, message)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (ESC, CR, bidi overrides ...) shown as ``\\xNN``: text from a file, a
+    server or an argument cannot move the cursor, clear the screen or reorder what the officer reads."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)

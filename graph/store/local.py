@@ -69,6 +69,8 @@ def fingerprint(data_dir: Path, base: str) -> str:
     for path in _data_files(data_dir):
         h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         try:
+            if not path.is_file():  # a pipe or device among the data files: never read (the loader says so)
+                raise OSError
             h.update(path.read_bytes() + b"\0")
         except OSError:
             h.update(b"unreadable\0")  # the loader reports it with file and line

@@ -49,15 +49,27 @@ class RemoteError(DriversError):
 
 def safe_url(url: str) -> str:
     """The URL as shown in messages: no user, password, query string or fragment."""
-    p = urllib.parse.urlsplit(url)
-    host = p.hostname or ""
-    if p.port:
-        host = f"{host}:{p.port}"
-    return redact(urllib.parse.urlunsplit((p.scheme, host, p.path, "", "")))
+    from ..core.text import terminal_safe
+    try:
+        p = urllib.parse.urlsplit(url)
+        host = p.hostname or ""
+        if p.port:
+            host = f"{host}:{p.port}"
+        shown = urllib.parse.urlunsplit((p.scheme, host, p.path, "", ""))
+    except ValueError:
+        shown = url.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    return terminal_safe(redact(shown))
 
 
 def check_url(url: str, what: str = "--endpoint") -> str:
-    p = urllib.parse.urlsplit(url)
+    try:
+        p = urllib.parse.urlsplit(url)
+        p.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        raise UsageError(f"{what} {safe_url(url)!r} is not a valid URL ({exc}) — give one like "
+                         "http://127.0.0.1:7878/query") from None
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise UsageError(f"{what} {safe_url(url)!r} contains a space or control character — write a space as %20")
     if p.scheme not in ("http", "https") or not p.hostname:
         raise UsageError(f"{what} must be an http:// or https:// URL, not {safe_url(url)!r}")
     if p.username or p.password:
