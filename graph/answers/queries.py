@@ -18,6 +18,7 @@ and put per-row look-ups in ``OPTIONAL`` or ``FILTER EXISTS``, which run once pe
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -225,7 +226,13 @@ def as_result(g: Graph, res, kind: str) -> Result:
         return Result(["ask"], [{"ask": bool(res.askAnswer)}])
     cols = [str(v) for v in res.vars]
     ids: dict[URIRef, str | None] = {}
-    return Result(cols, [{c: _plain(g, row[i], ids) for i, c in enumerate(cols)} for row in res])
+    rows = res if ROW_LIMIT is None else itertools.islice(res, ROW_LIMIT)
+    return Result(cols, [{c: _plain(g, row[i], ids) for i, c in enumerate(cols)} for row in rows])
+
+
+#: rows an answer is read to at most (None: all); a query worker sets it to its row limit + 1, so a
+#: huge answer is cut while it is read instead of filling the memory first
+ROW_LIMIT: int | None = None
 
 
 def run_named(g: Graph, q: NamedQuery, params: list[str] | dict[str, str] = ()) -> Result:

@@ -22,7 +22,7 @@ from ..core.errors import DriversError, UsageError
 
 START_TIMEOUT = 300.0  # opening the store in a new worker (building the rdflib graph at scale takes a while)
 DEFAULT_TIMEOUT = 60.0  # the command line's --timeout
-DEFAULT_MAX_ROWS = 1_000_000  # the command line's --max-rows
+DEFAULT_MAX_ROWS = 100_000  # the command line's --max-rows
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ def _open(spec: WorkerSpec):
 def _run(backend, text: str, bindings: dict | None, where: str, max_rows: int) -> tuple:
     from ..answers import queries as q
     q.refuse_service(q.prepare(text, where), where)
+    q.ROW_LIMIT = max_rows + 1  # this process runs one query at a time
     res = backend.run(text, bindings, where)
     return ("ok", res.columns, res.rows[:max_rows], len(res.rows) > max_rows)
 
