@@ -357,9 +357,9 @@ def main(ctx: click.Context, data: Path | None, base: str, store: str, endpoint:
 
     Example: drivers build
     """
-    from graph.core.rdf import base_iri
+    from graph.core.settings import check_base
     try:
-        base_iri(base)
+        check_base(base)
     except DriversError as exc:
         raise Failure(str(exc)) from None
     ctx.obj = Ctx(data, base, store, endpoint)

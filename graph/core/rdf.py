@@ -47,22 +47,11 @@ def web_iri(url: str) -> URIRef:
     return URIRef(url if _SCHEME.match(url) else "http://" + url)
 
 
-_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f]+")
-
-
 def base_iri(base: str) -> str:
     """``base`` as every IRI is minted from it: ending in "/" (added if missing) or "#". A base that
     cannot start an IRI (a space, no scheme, ``<``) is a UsageError naming --base."""
-    from .errors import UsageError
-    if not isinstance(base, str) or not _BASE.fullmatch(base):
-        bad = next((c for c in base if c in ' <>"{}|\\^`' or ord(c) < 0x21 or ord(c) == 0x7f), None) \
-            if isinstance(base, str) else None
-        what = f"it contains {'a space' if bad == ' ' else f'the character U+{ord(bad):04X}'}" if bad else \
-            "it has no scheme (like https:)"
-        raise UsageError(f"--base {base!r} is not an IRI: {what} — give one like https://example.org/id/ "
-                         "(write a space as %20)")
-    if base.lower().startswith(("http:", "https:")) and not re.match(r"(?i)https?://[^/?#]+", base):
-        raise UsageError(f"--base {base!r} has no host — give one like https://example.org/id/")
+    from .settings import check_base
+    check_base(base)
     return base if base.endswith(("/", "#")) else base + "/"
 
 

@@ -13,6 +13,7 @@ graph.core.errors.UsageError: DRIVERS_LOCK_TIMEOUT must be a number of seconds s
 from __future__ import annotations
 
 import math
+import re
 import os
 
 from .errors import UsageError
@@ -54,3 +55,20 @@ def env_number(name: str, default: float, minimum: float | None = 0.0, maximum: 
 def env_seconds(name: str, default: float, maximum: float = 86_400.0) -> float:
     """A time limit from ``name``: more than 0 and at most a day (default ``default``)."""
     return env_number(name, default, 0.0, maximum, "seconds", above=True)
+
+
+_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f]+")
+
+
+def check_base(base: str) -> str:
+    """``base`` if it can start an IRI; a UsageError naming --base otherwise (a space, no scheme, ``<``)."""
+    if not isinstance(base, str) or not _BASE.fullmatch(base):
+        bad = next((c for c in base if c in ' <>"{}|\\^`' or ord(c) < 0x21 or ord(c) == 0x7f), None) \
+            if isinstance(base, str) else None
+        what = f"it contains {'a space' if bad == ' ' else f'the character U+{ord(bad):04X}'}" if bad else \
+            "it has no scheme (like https:)"
+        raise UsageError(f"--base {base!r} is not an IRI: {what} — give one like https://example.org/id/ "
+                         "(write a space as %20)")
+    if base.lower().startswith(("http:", "https:")) and not re.match(r"(?i)https?://[^/?#]+", base):
+        raise UsageError(f"--base {base!r} has no host — give one like https://example.org/id/")
+    return base
