@@ -317,7 +317,8 @@ class Ctx:
                     spec = worker.WorkerSpec("rdflib", str(self.data_dir), self.base)
                 else:
                     from graph.store.local import ensure_cache
-                    spec = worker.WorkerSpec("oxigraph", str(ensure_cache(self.data_dir, self.base)), self.base)
+                    spec = worker.WorkerSpec("oxigraph", str(ensure_cache(self.data_dir, self.base, open_store=True)),
+                                             self.base)
                 ans = worker.run_limited(spec, text, bindings, where, timeout, max_rows)
                 res, cut = Result(ans.columns, ans.rows), ans.truncated
             if cut:

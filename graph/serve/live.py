@@ -67,7 +67,7 @@ class Source:
             built = build_graph(self.data_dir, self.base, check=False)
             return MemoryBackend(lambda: built), WorkerSpec("rdflib", str(self.data_dir), self.base)
         from ..store.local import OxigraphBackend, ensure_cache
-        folder = ensure_cache(self.data_dir, self.base)
+        folder = ensure_cache(self.data_dir, self.base, open_store=True)  # the query workers open it too
         return (OxigraphBackend(folder, heal=lambda reason: ensure_cache(self.data_dir, self.base, damaged=reason)),
                 WorkerSpec("oxigraph", str(folder), self.base))
 

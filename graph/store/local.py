@@ -239,13 +239,16 @@ def _discard(entry: Path, reason: str) -> None:
 
 
 def ensure_cache(data_dir: Path, base: str, built: Built | None = None, built_version: str | None = None,
-                 damaged: str | None = None) -> Path:
+                 damaged: str | None = None, open_store: bool = False) -> Path:
     """The cache folder for this data, built first if missing or damaged (one line on stderr says so).
 
     ``built`` saves a rebuild, and is used only when ``built_version`` (the fingerprint taken before it
     was loaded) is this run's fingerprint: the entry always holds what its name says. The fingerprint
     is taken again after a build from the files; if the files changed meanwhile, it is built again.
-    ``damaged``: the reason a reader found the entry damaged (it is rebuilt).
+    ``damaged``: the reason a reader found the entry damaged (it is rebuilt). ``open_store``: also check
+    that the store opens (50-100 ms; for a caller that hands the folder to another process, which cannot
+    heal it — otherwise :class:`OxigraphBackend` finds and heals that when it first opens the store, and
+    ``why``, which reads only the view, never pays for it).
     """
     root = cache_root()
     for _ in range(3):
@@ -255,7 +258,7 @@ def ensure_cache(data_dir: Path, base: str, built: Built | None = None, built_ve
             _discard(target, damaged)
             damaged = None
         if target.exists():
-            reason = damage(target)
+            reason = damage(target, open_store)
             if reason is None:
                 try:
                     os.utime(target)
