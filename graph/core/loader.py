@@ -283,6 +283,13 @@ def _load_extra_links(items: Any, line: int, sid: str, file: str, data: Data, pr
                                     f"{'text' if bad else 'a number'}", file=file, line=lline, id=frm,
                                     hint="quote dates, e.g. date: \"2026-11-23\""))
             continue
+        ctrl = next(((k, m) for k in ("note", "section", "by", "date", "method") if isinstance(raw.get(k), str)
+                     for m in [CONTROL_RE.search(raw[k])] if m), None)
+        if ctrl:
+            problems.append(Problem(f"link field {ctrl[0]!r} contains the control character U+{ord(ctrl[1].group()):04X}",
+                                    file=file, line=lline, id=frm,
+                                    hint="remove it (a \\e or \\x escape, or a character pasted from a PDF)"))
+            continue
         if (frm, r, to) in seen:
             problems.append(Problem(f"link {frm} {r} {to} is listed twice (also line {seen[(frm, r, to)]})",
                                     file=file, line=lline, id=frm, hint="remove one of them"))
@@ -335,6 +342,10 @@ def _load_record(item: dict, spec, sid: str, file: str, data: Data, problems: li
             if k in lk and not isinstance(lk[k], str):
                 problems.append(Problem(f"link field {k!r} must be text", file=file, line=lline, id=rid,
                                         hint=f"quote it: {k}: \"...\""))
+            elif k in lk and CONTROL_RE.search(lk[k]):
+                problems.append(Problem(f"link field {k!r} contains the control character "
+                                        f"U+{ord(CONTROL_RE.search(lk[k]).group()):04X}", file=file, line=lline,
+                                        id=rid, hint="remove it (a \\e or \\x escape, or a character pasted from a PDF)"))
         links.append(Link(r, to, str(lk.get("source") or fields.get("source") or sid),
                           str(lk.get("section") or fields.get("section", "")),
                           lk.get("quote") if isinstance(lk.get("quote"), str) else None, file, lline))
