@@ -211,3 +211,19 @@ def test_an_out_that_is_a_folder_or_socket_is_refused(tmp_path):
         assert folder.is_dir() and stat.S_ISSOCK(os.stat(sock_path).st_mode)
     finally:
         s.close()
+
+
+def test_a_lock_file_planted_as_a_link_never_truncates_its_target(data, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / "data.lock").symlink_to(victim)
+    before = snapshot(data)
+    r = CliRunner().invoke(main, ["--data", str(data), "--store", "rdflib", "ingest", str(MESSY), "--edition", "2024"])
+    assert r.exit_code == 2 and "data.lock is a symbolic link" in r.output, r.output
+    assert victim.read_text(encoding="utf-8") == "precious\n" and snapshot(data) == before
+
+
+def test_a_lock_file_that_is_a_pipe_is_refused(data, tmp_path):
+    os.mkfifo(tmp_path / "data.lock")
+    r = CliRunner().invoke(main, ["--data", str(data), "--store", "rdflib", "ingest", str(MESSY), "--edition", "2024"])
+    assert r.exit_code == 2 and "not a regular file" in r.output, r.output
