@@ -153,6 +153,7 @@ class Broken(http.server.BaseHTTPRequestHandler):
     mode = "close"
 
     def _answer(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # the whole request first: no reset
         if self.mode == "close":  # the connection closed before any answer
             self.connection.shutdown(socket.SHUT_RDWR)
             return

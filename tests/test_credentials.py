@@ -59,6 +59,7 @@ class Fake(http.server.BaseHTTPRequestHandler):
 
     def _answer(self):
         auth = self.headers.get("Authorization") or ""
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # the whole request first: no reset
         Fake.seen.append(auth)
         if self.mode == "ok":  # a working server with a one-triple union graph
             nt = "text/plain" if "n-triples" in (self.headers.get("Accept") or "") else "application/json"

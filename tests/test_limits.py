@@ -38,6 +38,7 @@ class Server(http.server.BaseHTTPRequestHandler):
 
     def _answer(self):
         Server.hits += 1
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # the whole request first: no reset
         m = self.mode
         if m == "trickle-body":  # headers at once, then a byte every 0.3 s: each read is quick
             self.send_response(200)
