@@ -188,6 +188,27 @@ def test_the_selected_node_always_has_its_label(real_page):
         assert node in [lb["id"] for lb in js(real_page, "return explorer.labels()")], node
 
 
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_tree_labels_every_node_it_draws_and_its_caption_names_the_root(browser, real_page_file, size):
+    """In the tree view (what drives an action, what a driver reaches) nothing is left unnamed:
+    every drawn node has a label, none overlaps another or covers a shape, and the caption gives
+    the chosen node's name in full."""
+    page = open_page(browser, real_page_file, size=size)
+    for node in ("nl-neglect-ap-a1", "nl-continuous-improvement-group", "nl-ktp-cost-identify-costs"):
+        js(page, "explorer.select(arguments[0])", node)
+        settle(page)
+        shown = set(js(page, "return explorer.shown()"))
+        labels = js(page, "return explorer.labels()")
+        assert {lb["id"] for lb in labels} == shown, (node, size, shown - {lb["id"] for lb in labels})
+        assert overlapping(labels) == 0, (node, size)
+        heads = [h["text"] for h in js(page, "return explorer.heads()")]
+        name = js(page, "var id = arguments[0]; return explorer.data.nodes.find(function (x) { return x.id === id; }).title;",
+                  node)
+        assert any(h.startswith(("What drives ", "What ")) and name[:20] in h for h in heads), (node, heads)
+    js(page, "explorer.select(null)")
+    assert severe(page) == []
+
+
 # -- the layout -----------------------------------------------------------------------------------------
 
 def test_tiers_run_left_to_right_and_frameworks_below(real_page, real_built):

@@ -74,15 +74,15 @@ def test_show_text_output():
     assert "source: Children's Services Plan annual report [src-plan], Action plan > row 1" in r.output
 
 
-def test_show_unknown_suggests_and_exits_1():
+def test_show_unknown_suggests_and_exits_2():
     r = run("show", "action-2")
-    assert r.exit_code == 1 and "did you mean action-1" in r.output
+    assert r.exit_code == 2 and "did you mean action-1" in r.output  # an unknown id is bad input (exit 2)
 
 
 def test_unknown_type_and_bad_edition():
     assert run("list", "widgets").exit_code == 2
     r = run("list", "drivers", "--edition", "1999")
-    assert r.exit_code == 1 and "no edition 1999" in r.output
+    assert r.exit_code == 2 and "no edition 1999" in r.output
 
 
 def test_stats_json():

@@ -89,7 +89,7 @@ def test_cli_formats_and_exit_codes():
     md = run_cli("--plan", "plan-p", "--format", "md")
     assert md.exit_code == 0 and md.output.startswith("| id | type | title | 3 | 12 |")
     assert run_cli("--plan", "act-a").exit_code == 2
-    assert run_cli("--plan", "plan-zz").exit_code == 1
+    assert run_cli("--plan", "plan-zz").exit_code == 2  # an unknown id is bad input
     assert run_cli("--framework", "npf").exit_code == 2
 
 

@@ -128,7 +128,8 @@ def test_optional_and_other_answers(g):
     assert [(r["year"], r["number"]) for r in every.rows] == [
         (2023, "1.1"), (2023, "1.2"), (2023, "2.1"), (2023, "4.1"), (2024, "1.1"), (2024, "1.2")]
     by_lead = Q.run_named(g, NAMED["actions-by-lead"], {"lead": "education"})
-    assert [(r["id"], r["led_by"]) for r in by_lead.rows] == [("action-2", None)]
+    # action-2 names no group itself; its plan is led by the board (ledBy on the plan it is part of)
+    assert [(r["id"], r["led_by"]) for r in by_lead.rows] == [("action-2", "board-c")]
     south = Q.run_named(g, NAMED["partnership-drivers"], {"partnership": "south"})
     assert [(r["scope"], r["id"]) for r in south.rows] == [("local", "south-strategy"), ("national", "act-a")]
     down = Q.run_named(g, NAMED["driven-by"], {"driver": "act-a"})

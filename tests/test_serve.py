@@ -104,8 +104,8 @@ SPARQL = "SELECT ?id ?title WHERE { ?d a dg:Plan ; dcterms:identifier ?id ; dcte
 SAME = [
     (("/api/why", {"q": PHRASE}), ["why", PHRASE]),
     (("/api/why", {"q": "nl-neglect-ap-a1"}), ["why", "nl-neglect-ap-a1"]),
-    (("/api/why", {"q": "mental health", "partnership": "south-lanarkshire"}),
-     ["why", "mental health", "--partnership", "south-lanarkshire"]),
+    (("/api/why", {"q": "mental health guidance pathway", "partnership": "south-lanarkshire"}),
+     ["why", "mental health guidance pathway", "--partnership", "south-lanarkshire"]),
     (("/api/node/4.4", {}), ["show", "4.4"]),
     (("/api/node/4.4", {"edition": "2023"}), ["show", "4.4", "--edition", "2023"]),
     (("/api/node/nl-neglect-ap-a1", {}), ["show", "nl-neglect-ap-a1"]),
@@ -121,7 +121,6 @@ SAME = [
     (("/api/queries", {}), ["queries"]),
     (("/api/query/what-drives", {"action": "nl-neglect-ap-a1"}), ["query", "what-drives", "-p", "action=nl-neglect-ap-a1"]),
     (("/api/query/drivers-by-category", {"year": "2023"}), ["query", "drivers-by-category", "-p", "year=2023"]),
-    (("/api/query/what-drives", {"action": 'x" } ; DROP ALL ; #'}), ["query", "what-drives", "-p", 'action=x" } ; DROP ALL ; #']),
     (("/api/sparql", {"query": SPARQL}), ["sparql", SPARQL]),
     (("/api/sparql", {"query": "ASK { ?a dg:upholdsRight ?art }"}), ["sparql", "ASK { ?a dg:upholdsRight ?art }"]),
     (("/api/search", {"q": "CIG"}), ["search", "CIG"]),
@@ -195,8 +194,9 @@ def test_ask_gives_why_choose_or_suggest(oxigraph_served):
     # several actions about equally: every one that matched, each with its plan and partnership
     several = s.json("/api/ask", q="mental health")
     assert several["kind"] == "choose"
-    told = cli_json("why", "mental health")
-    assert [c["id"] for c in several["candidates"]] == [told["action"]["id"], *(a["id"] for a in told["also_matched"])]
+    told = cli_json("why", "mental health", code=1)  # drivers why lists them too, and answers for none
+    assert told["error"] == "ambiguous" and told["query"] == "mental health"
+    assert [c["id"] for c in several["candidates"]][:len(told["candidates"])] == [c["id"] for c in told["candidates"]]
     assert all(c["type"] == "Action" and c["partnership"] and c["plan"] for c in several["candidates"])
     # no action: ranked suggestions, marked inferred, with their evidence (= drivers suggest)
     new = s.json("/api/ask", q=NEW_TEXT)
@@ -209,6 +209,20 @@ def test_ask_gives_why_choose_or_suggest(oxigraph_served):
     assert one["kind"] in ("why", "choose")
     if one["kind"] == "choose":
         assert all(c["partnership"] == "south-lanarkshire" for c in one["candidates"])
+
+
+def test_an_ambiguous_why_or_name_is_300_with_the_candidates_as_the_cli_lists_them(oxigraph_served):
+    s = oxigraph_served
+    for path, params, args in [("/api/why", {"q": "mental health"}, ["why", "mental health"]),
+                               ("/api/node/CIG", {}, ["show", "CIG"]), ("/api/impact/CIG", {}, ["impact", "CIG"])]:
+        body = s.json(path, status=300, **params)
+        assert body == cli_json(*args, code=1)
+        assert body["error"] == "ambiguous" and len(body["candidates"]) >= 2
+    assert s.json("/api/why", status=400, q="4.4")["message"].startswith("'4.4' is a driver")
+    assert "unknown partnership 'north'" in s.json("/api/impact/1.17", status=400, partnership="north")["message"]
+    for value in ("does-not-exist", 'x" } ; DROP ALL ; #'):  # bound, not pasted: just an id that is not there
+        assert "not the id of any Action" in s.json("/api/query/what-drives", status=400, action=value)["message"]
+    assert s.json("/api/query/what-drives", action="nl-neglect-ap-a1")  # ... and nothing was dropped
 
 
 def test_errors_are_json_with_the_fitting_status(oxigraph_served):

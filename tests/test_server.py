@@ -130,8 +130,8 @@ def test_every_named_query_runs_unchanged_on_the_server(pushed, name):
 
 def test_a_parameter_with_sparql_syntax_stays_a_string_on_the_server(pushed):
     r = cli("--endpoint", pushed, "query", "what-drives", "-p", 'action=x" } ; DROP ALL ; #', "--format", "json")
-    assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == []
+    assert r.exit_code == 2, r.output  # no action has that id (checked with the value bound, on the server)
+    assert "is not the id of any Action" in r.output
     again = cli("--endpoint", pushed, "list", "plans", "--format", "json")
     assert len(json.loads(again.output)) > 5  # nothing was dropped
 

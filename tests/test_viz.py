@@ -253,8 +253,12 @@ def test_labels_are_unique_and_say_what_the_node_is(real_built):
     nodes = {n["id"]: n for n in data["nodes"]}
     # a driver by its number and the title this edition prints; an action by its own text
     assert nodes["promise-plan-2021-24"]["label"].startswith("1.17 The Promise")
-    assert all((n.get("label") or n["title"])[:15] == " ".join(n["text"].split())[:15]
-               for n in data["nodes"] if n["type"] == "Action" and n.get("text"))
+    actions = [n for n in data["nodes"] if n["type"] == "Action" and n.get("text")]
+    assert all((n.get("label") or n["title"])[:15] == " ".join(viz.action_words(n).split())[:15] for n in actions)
+    # its own words: the title where the text holds it (no year heading before it), else the text
+    assert nodes["nl-neglect-ap-a1"].get("label", nodes["nl-neglect-ap-a1"]["title"]).startswith("Identify and review")
+    own = [n for n in actions if " ".join(n["title"].split()) not in " ".join(n["text"].split())]
+    assert own and all(viz.action_words(n)[:15] == n["text"][:15] for n in own if not n["text"][:2].isdigit())
     assert max(len(n.get("brief") or n.get("label") or n["title"]) for n in data["nodes"]) < 120
 
 
@@ -325,10 +329,10 @@ def test_viz_command_writes_one_file(tmp_path: Path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--focus", "nope"], 1, "no node with id or number 'nope'"),
+    (["--focus", "nope"], 2, "no node with id or number 'nope'"),
     (["--types", "Plans"], 2, "unknown node type 'Plans'"),
     (["--partnership", "south"], 2, "unknown partnership 'south'"),
-    (["--edition", "1999"], 1, "no edition 1999"),
+    (["--edition", "1999"], 2, "no edition 1999"),
 ])
 def test_viz_command_errors(tmp_path: Path, args, code, message):
     out = tmp_path / "g.html"

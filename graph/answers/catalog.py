@@ -9,7 +9,7 @@ from __future__ import annotations
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from ..core.errors import NotFound, UsageError
+from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 from ..core.namespace import DG
 from ..core.view import breadth_first, local, node_type
@@ -32,6 +32,14 @@ LIST_TYPES = {
 
 _LIST_Q = PREFIXES + """
 SELECT ?n ?id ?title WHERE { ?n a ?cls ; dcterms:identifier ?id ; dcterms:title ?title . }
+"""
+
+_ENTRY_TITLES_Q = PREFIXES + """
+SELECT ?d ?title ?summary_title WHERE {
+  ?ed a dg:Edition ; dg:editionYear ?year .
+  ?e dg:edition ?ed ; dg:describes ?d ; dcterms:title ?title .
+  OPTIONAL { ?e dg:summaryTitle ?summary_title }
+}
 """
 
 _ENTRIES_Q = PREFIXES + """
@@ -97,7 +105,7 @@ class Catalog:
         if edition is None:
             return years[-1] if years else None
         if edition not in years:
-            raise NotFound(f"no edition {edition}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+            raise UnknownId(f"no edition {edition}; editions in the data: {', '.join(map(str, years)) or 'none'}")
         return edition
 
     def entries(self, edition: int | None, partnership: str | None = None) -> dict[URIRef, tuple[str, str, int]]:
@@ -128,7 +136,7 @@ class Catalog:
                 return matches[0]
         near = close_matches(key, self.by_id, n=5, cutoff=0.5)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise NotFound(f"no record with id or number {key!r}{hint}")
+        raise UnknownId(f"no record with id or number {key!r}{hint}")
 
     # -- set-based reads: one query or one scan per column, never one per row ---------------------
     def _columns(self, cls: URIRef, cols: dict[str, str]) -> dict[URIRef, dict]:
@@ -178,6 +186,16 @@ class Catalog:
         return next((node for node in breadth_first(part_of.get(n, ()), part_of) if node in plans), None)
 
     # -- list -------------------------------------------------------------------------------
+    def entry_titles(self, edition: int | None) -> dict[URIRef, tuple[str, str | None]]:
+        """driver node -> (the title the edition prints in its detail, its Summary table title or None)."""
+        year = self._year(edition)
+        if year is None:
+            return {}
+        out = {}
+        for row in self.g.query(_ENTRY_TITLES_Q, initBindings={"year": Literal(year)}):
+            out.setdefault(row.d, (str(row.title), _str(row.summary_title)))
+        return out
+
     def list(self, type_name: str, edition: int | None = None) -> list[dict]:
         if type_name not in LIST_TYPES:
             raise UsageError(f"unknown type {type_name!r}; use one of: {', '.join(LIST_TYPES)}")
@@ -189,14 +207,19 @@ class Catalog:
         found = self._columns(cls, cols)
         if type_name == "drivers":
             entries = self.entries(edition)
+            printed = {}
             if edition is not None:
                 found = {n: c for n, c in found.items() if n in entries}
+                printed = self.entry_titles(edition)  # the edition's own titles, beside the canonical one
             rows = []
             for n, c in found.items():
                 num, cat, order = entries.get(n, (None, None, None))
-                rows.append(({"id": str(c["id"]), "title": str(c["title"]), "number": num, "category": cat,
-                              "kind": _kind(c), "partnership": self._pship_of(n, c.get("pship")),
-                              "source": _str(c.get("source"))}, order if order is not None else 10_000))
+                row = {"id": str(c["id"]), "title": str(c["title"]), "number": num, "category": cat,
+                       "kind": _kind(c), "partnership": self._pship_of(n, c.get("pship")),
+                       "source": _str(c.get("source"))}
+                if n in printed:
+                    row["edition_title"], row["summary_title"] = printed[n]
+                rows.append((row, order if order is not None else 10_000))
             return [r for r, _ in sorted(rows, key=lambda ro: (ro[1], ro[0]["id"]))]
         rows = [self._row(n, c, type_name) for n, c in found.items()]
         return sorted(rows, key=_sort_key)
@@ -269,6 +292,8 @@ class Catalog:
         entries = self.entries(edition) if self.editions() else {}
         if n in entries:
             out["number"], out["category"] = entries[n][0], entries[n][1]
+            if edition is not None:
+                out["edition_title"], out["summary_title"] = self.entry_titles(edition)[n]
         fields = {}
         skip = {RDF.type, DCTERMS.identifier, DCTERMS.title, PROV.wasDerivedFrom, DG.section}
         link_props = {DG[x] for x in ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight",

@@ -44,6 +44,35 @@ class FidelityReport:
     def share(self) -> float:
         return self.found / self.checked if self.checked else 1.0
 
+    def against(self, known: dict[tuple[str, str], str]) -> tuple[list[Miss], list[Miss], list[tuple[str, str]]]:
+        """(known misses, new misses, known ones now found) given :func:`read_known`'s list."""
+        seen = {(m.id, m.field) for m in self.misses}
+        return ([m for m in self.misses if (m.id, m.field) in known],
+                [m for m in self.misses if (m.id, m.field) not in known],
+                sorted(k for k in known if k not in seen))
+
+
+#: the list of known misses, beside the seeds
+KNOWN_MISSES = "known-misses.txt"
+
+
+def read_known(path: Path) -> dict[tuple[str, str], str]:
+    """``RECORD-ID | FIELD | why`` lines (``#`` comments) -> {(id, field): why}; a missing file is an empty
+    list; a malformed line is a DataError naming it."""
+    from ..core.errors import DataError, Problem, rel
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str], str] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 3 or not all(parts):
+            raise DataError([Problem("a known miss is 'RECORD-ID | FIELD | why'", file=rel(path), line=lineno,
+                                     hint="three parts separated by '|', none empty")])
+        out[(parts[0], parts[1])] = parts[2]
+    return out
+
 
 def check(data: Data, seeds_dir: Path, fields: tuple[str, ...] = VERBATIM_FIELDS) -> FidelityReport:
     """Look up every verbatim field of every record (and every edition title/summary) in its seed."""

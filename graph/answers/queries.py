@@ -8,6 +8,9 @@ A named query is a ``.rq`` file whose leading comments declare it::
 
 Parameters are bound with rdflib's ``initBindings`` (a string as a plain literal, an integer as an
 ``xsd:integer``), never pasted into the query text, so ``x" } ; DROP ALL ; #`` is just a string.
+A string parameter described as "id of the action" (driver, partnership ...) must name an existing
+record of that class: an unknown id is an error, not an empty answer.
+
 Results come back as plain Python values; an IRI is shown as its ``dcterms:identifier``.
 
 Writing a query for rdflib: it orders the patterns of a block before it knows which variables
@@ -70,6 +73,16 @@ class Result:
 
     columns: list[str]
     rows: list[dict]
+
+
+_ID_OF = re.compile(r"id of (?:the|a|an) (\w+)", re.I)
+
+
+def id_class(p: Param) -> str | None:
+    """The class a string parameter must be an id of, as its description says ("id of the action"
+    -> ``Action``), or None: such a value is checked before the query runs."""
+    m = _ID_OF.match(p.description) if p.type == "string" else None
+    return m.group(1)[:1].upper() + m.group(1)[1:].lower() if m else None
 
 
 def parse_named(name: str, text: str, where: str | None = None) -> NamedQuery:

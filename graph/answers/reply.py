@@ -23,18 +23,58 @@ def why(G, documents: dict[str, str], query: str, partnership: str | None = None
     return w.as_json(G, w.why(G, query, partnership, documents))
 
 
-def impact_answer(G, catalog: Catalog, documents: dict[str, str], key: str, edition: int | None = None,
-                  partnership: str | None = None) -> w.Answer:
-    """What a driver (an id, or a number in an edition) reaches."""
+#: a name match at least this strong is a name, alias or acronym equal to what was typed (see search.py)
+NAME_EQUAL = 850.0
+MAX_CANDIDATES = 10
+
+
+def resolve(catalog: Catalog, key: str, edition: int | None = None, index=None, exclude: tuple[str, ...] = ()
+            ) -> str:
+    """The id of the record ``key`` names: an id or an edition's number, else (with ``index``, a
+    :class:`SearchIndex` or a function making one) a title, alias, acronym or title words. One record
+    whose name equals ``key`` (or the only one whose name fits) wins; several raise :class:`Ambiguous`
+    listing them; none, NotFound with the nearest ids."""
     from rdflib.namespace import DCTERMS
-    node = catalog.resolve(key, edition)
-    return w.impact(G, str(catalog.g.value(node, DCTERMS.identifier)), partnership, documents)
+    from ..core.errors import Ambiguous, NotFound
+    from . import search as s
+    try:
+        return str(catalog.g.value(catalog.resolve(key, edition), DCTERMS.identifier))
+    except NotFound:
+        if index is None or not key.strip():
+            raise
+        idx = index() if callable(index) else index
+        rows = [r for r in s.search(idx, key, top=200) if r["matched"] != "text" and r["type"] not in exclude]
+        if not rows:
+            raise
+    strong = [r for r in rows if r["score"] >= NAME_EQUAL]
+    if len(strong) == 1:
+        return strong[0]["id"]
+    if not strong and len(rows) == 1:
+        return rows[0]["id"]
+    fits = strong or rows
+    cands = [{k: r[k] for k in ("id", "type", "title", "number", "partnership") if r.get(k)}
+             for r in fits[:MAX_CANDIDATES]]
+    more = f" (the first {MAX_CANDIDATES} shown)" if len(fits) > MAX_CANDIDATES else ""
+    raise Ambiguous(f"{len(fits)} records fit {key.strip()!r}{more}: give one's id or number", key.strip(), cands)
+
+
+def node(catalog: Catalog, key: str, edition: int | None = None, index=None) -> dict:
+    """``drivers show ID-or-NUMBER-or-NAME --format json`` (``/api/node/KEY``)."""
+    return catalog.show(resolve(catalog, key, edition, index), edition)
+
+
+def impact_answer(G, catalog: Catalog, documents: dict[str, str], key: str, edition: int | None = None,
+                  partnership: str | None = None, index=None) -> w.Answer:
+    """What a driver (an id, a number in an edition, or with ``index`` a name) reaches."""
+    w.check_partnership(G, partnership)
+    return w.impact(G, resolve(catalog, key, edition, index, exclude=("Action",)), partnership, documents)
 
 
 def impact(G, catalog: Catalog, documents: dict[str, str], key: str, edition: int | None = None,
-           partnership: str | None = None) -> dict:
+           partnership: str | None = None, index=None) -> dict:
     """``drivers impact ID-or-NUMBER --format json``."""
-    return w.as_json(G, impact_answer(G, catalog, documents, key, edition, partnership), key="reached", head="driver")
+    return w.as_json(G, impact_answer(G, catalog, documents, key, edition, partnership, index), key="reached",
+                     head="driver")
 
 
 def suggestions(index: Index, query: str, top: int | None = None, types: tuple[str, ...] | None = None,
@@ -43,7 +83,22 @@ def suggestions(index: Index, query: str, top: int | None = None, types: tuple[s
     evidence and the "no confident suggestion" signal (:func:`graph.answers.suggest.suggest_for_text`).
     ``top``: at most this many of each type (default: the per-type defaults)."""
     from . import suggest as sg
+    check_suggest_partnership(index, partnership)
     return sg.suggest_for_text(index, query, top=top, types=types or sg.parse_types(()), partnership=partnership)
+
+
+def check_suggest_partnership(index: Index, partnership: str | None) -> None:
+    """UsageError (exit 2) for a partnership the suggestion index does not know."""
+    if partnership is None:
+        return
+    if index.G is not None:
+        w.check_partnership(index.G, partnership)
+        return
+    known = {t.partnership for t in index.targets.values()} | {i.partnership for i in index.items.values()}
+    known.discard(None)
+    if partnership not in known:
+        from ..core.errors import UsageError
+        raise UsageError(f"unknown partnership {partnership!r}; the partnerships are: {', '.join(sorted(known))}")
 
 
 def coverage(g, framework: str = "uncrc", plan: str | None = None) -> dict:
@@ -72,12 +127,35 @@ def named_query(run, name: str, params: list[str] | dict[str, str]):
     as its header declares, never pasted). ``run`` is a backend's ``run(text, bindings, where)``."""
     from . import queries as q
     nq = q.get_named(name)
-    return run(nq.text, q.bind_params(nq, params), nq.where or nq.name)
+    bindings = q.bind_params(nq, params)
+    for p in nq.params:
+        cls = q.id_class(p)
+        if cls and p.name in bindings:
+            _check_id(run, nq, p, cls, bindings[p.name])
+    return run(nq.text, bindings, nq.where or nq.name)
+
+
+def _check_id(run, nq, p, cls: str, value) -> None:
+    """A parameter declared 'id of the action' must name an existing Action: UsageError (exit 2) otherwise,
+    so an unknown id never reads as an empty answer. The value is bound, never pasted."""
+    from ..core.errors import UsageError
+    from ..core.text import close_matches
+    head = "PREFIX dg: <https://w3id.org/drivers-graph/ontology#>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+    found = run(head + f"SELECT ?n WHERE {{ ?n dcterms:identifier ?id ; a dg:{cls} }} LIMIT 1", {"id": value},
+                f"{nq.name} ({p.name} check)")
+    if found.rows:
+        return
+    ids = [r["id"] for r in run(head + f"SELECT ?id WHERE {{ ?n a dg:{cls} ; dcterms:identifier ?id }}", {},
+                                f"{nq.name} ({p.name} ids)").rows]
+    near = close_matches(str(value), ids, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(near)}?" if near else f"see 'drivers list' for the {cls} ids"
+    raise UsageError(f"query {nq.name!r}: --param {p.name}={str(value)[:80]!r} is not the id of any {cls}; {hint}")
 
 
 def search(index: SearchIndex, text: str, partnership: str | None = None, top: int | None = None) -> list[dict]:
     """``drivers search TEXT --format json``."""
     from . import search as s
+    w.check_partnership(index.G, partnership)
     return s.search(index, text, partnership, top or s.DEFAULT_TOP)
 
 

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..core.errors import NotFound
+from ..core.errors import Ambiguous, NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 
 if TYPE_CHECKING:  # annotations only: `drivers why` on the cached view never imports NetworkX
@@ -83,6 +83,29 @@ class Answer:
 
 # -- finding the action ------------------------------------------------------------------------
 
+def check_partnership(G: nx.MultiDiGraph, partnership: str | None) -> None:
+    """UsageError (exit 2) when ``partnership`` is given and is not a partnership of the graph."""
+    if partnership is None:
+        return
+    known = sorted({n for n, d in G.nodes(data=True) if d.get("type") == "Partnership"}
+                   | {d["partnership"] for _, d in G.nodes(data=True) if d.get("partnership")})
+    if partnership not in known:
+        near = close_matches(partnership, known, n=3, cutoff=0.3) or [k for k in known if partnership.lower() in k]
+        hint = f"did you mean {', '.join(near)}? " if near else ""
+        raise UsageError(f"unknown partnership {partnership!r}; {hint}the partnerships are: {', '.join(known) or 'none'}")
+
+
+def driver_given(G: nx.MultiDiGraph, query: str) -> str | None:
+    """The driver an id or edition number names (``why`` is for actions: it says so), else None."""
+    q = query.strip()
+    if q in G:
+        return q if G.nodes[q].get("type") == "Driver" else None
+    if q[:1].isdigit():
+        hits = sorted(n for n, d in G.nodes(data=True) if d.get("type") == "Driver" and d.get("number") == q)
+        return hits[0] if hits else None
+    return None
+
+
 def find(G: nx.MultiDiGraph, query: str, partnership: str | None = None, types: tuple[str, ...] = ("Action",),
          ) -> tuple[str, list[str]]:
     """The best node for an id or pasted phrase, and the others that also matched.
@@ -101,6 +124,7 @@ def matches(G: nx.MultiDiGraph, query: str, partnership: str | None = None, type
     whole text scores 2); otherwise at least 80% of three or more words in common scores that
     share. Raises NotFound with the nearest candidates when nothing matches.
     """
+    check_partnership(G, partnership)
     q = query.strip()
     if q in G:
         return [Match(q, 3.0)]
@@ -128,6 +152,9 @@ def matches(G: nx.MultiDiGraph, query: str, partnership: str | None = None, type
     scored.sort(key=lambda m: (-m.score, m.id))
     return scored
 
+
+#: at most this many candidate actions are listed for an ambiguous phrase
+MAX_CANDIDATES = 25
 
 #: at most this many candidates are compared character by character for the "nearest" hint
 NEAR_POOL = 100
@@ -260,8 +287,23 @@ def _bfs(G: nx.MultiDiGraph, start: str, partnership: str | None, reverse: bool,
 
 def why(G: nx.MultiDiGraph, query: str, partnership: str | None = None,
         documents: dict[str, str] | None = None) -> Answer:
-    """Every node upstream of the action ``query`` (id or phrase), each with its chain of stated links."""
-    start, also = find(G, query, partnership)
+    """Every node upstream of the action ``query`` (id or phrase), each with its chain of stated links.
+
+    A driver's id or number is refused (UsageError: ``impact`` answers for drivers); a phrase that fits
+    several actions about equally raises :class:`Ambiguous` with them (id, title, plan, partnership)."""
+    check_partnership(G, partnership)
+    drv = driver_given(G, query)
+    if drv is not None:
+        d = G.nodes[drv]
+        label = f"{d['number']} {d.get('title')}" if d.get("number") else d.get("title")
+        raise UsageError(f"{query.strip()!r} is a driver ({label} [{drv}]), not an action — did you mean "
+                         f"'drivers impact {query.strip()}' (what it drives)?")
+    start, also = choose(G, query, partnership)
+    if start is None:
+        cands = candidates_json(G, also[:MAX_CANDIDATES])
+        more = f" (the first {MAX_CANDIDATES} shown)" if len(also) > MAX_CANDIDATES else ""
+        raise Ambiguous(f"{len(also)} actions match {_short({'text': query}, 80)!r}{more}, none clearly best: "
+                        "give one's id ('drivers why ID'), more of its words, or --partnership", query.strip(), cands)
     scope = partnership_of(G, start)
     return Answer(start, _bfs(G, start, scope, reverse=False, documents=documents or {}), also)
 
@@ -269,9 +311,10 @@ def why(G: nx.MultiDiGraph, query: str, partnership: str | None = None,
 def impact(G: nx.MultiDiGraph, driver: str, partnership: str | None = None,
            documents: dict[str, str] | None = None) -> Answer:
     """Every plan, theme and action a driver reaches, each with the chain from it up to the driver."""
+    check_partnership(G, partnership)
     if driver not in G:
         near = close_matches(driver, G.nodes, n=5, cutoff=0.5)
-        raise NotFound(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+        raise UnknownId(f"no node with id {driver!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
     down = _bfs(G, driver, partnership, reverse=True, documents=documents or {})
     # present each chain from the reached node up to the driver, as `why` would
     return Answer(driver, {n: list(reversed(p)) for n, p in down.items()})

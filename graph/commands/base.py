@@ -28,6 +28,8 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DriversError as exc:
+            if getattr(exc, "candidates", None):
+                raise _choose(exc) from None
             raise Failure(str(exc), exc.exit_code) from None
     return wrapper
 
@@ -139,6 +141,19 @@ class Group(click.Group):
             raise Failure(redact(f"internal error ({type(exc).__name__}: {exc})"[:500]) + " — this is a bug in "
                           "drivers: please report it with the command you ran (DRIVERS_DEBUG=1 shows the "
                           "traceback)") from None
+
+
+def _choose(exc) -> Failure:
+    """Several records fit (``Ambiguous``): with --format json, the object ``drivers serve`` answers
+    with status 300 on stdout; otherwise the candidates as a table after the message. Exit 1."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("fmt") == "json":
+        echo_json({"status": 300, "error": "ambiguous", "message": str(exc), "query": exc.query,
+                   "candidates": exc.candidates})
+        return Failure(str(exc), exc.exit_code)
+    cols = [c for c in ("id", "type", "number", "title", "plan", "partnership")
+            if any(c in r for r in exc.candidates)]
+    return Failure(f"{exc}\n{table(exc.candidates, cols)}", exc.exit_code)
 
 
 def output_options(*formats: str, default: str = "table"):
@@ -303,6 +318,7 @@ class Ctx:
         runs in a worker process (graph/store/worker.py) stopped past ``timeout`` or on Ctrl-C; against
         --endpoint the request has its own total deadline (DRIVERS_ENDPOINT_TIMEOUT)."""
         from graph.answers.queries import Result
+        spec: list = []
 
         def run(text: str, bindings: dict | None = None, where: str = "query") -> Result:
             from graph.store import worker
@@ -313,13 +329,14 @@ class Ctx:
             else:
                 from graph.answers import queries as q
                 q.select_or_ask(q.prepare(text, where), where)  # a bad query is told before a worker starts
-                if self.store == "rdflib":
-                    spec = worker.WorkerSpec("rdflib", str(self.data_dir), self.base)
-                else:
-                    from graph.store.local import ensure_cache
-                    spec = worker.WorkerSpec("oxigraph", str(ensure_cache(self.data_dir, self.base, open_store=True)),
-                                             self.base)
-                ans = worker.run_limited(spec, text, bindings, where, timeout, max_rows)
+                if not spec:  # once per command (a named query may run a check query first)
+                    if self.store == "rdflib":
+                        spec.append(worker.WorkerSpec("rdflib", str(self.data_dir), self.base))
+                    else:
+                        from graph.store.local import ensure_cache
+                        folder = ensure_cache(self.data_dir, self.base, open_store=True)
+                        spec.append(worker.WorkerSpec("oxigraph", str(folder), self.base))
+                ans = worker.run_limited(spec[0], text, bindings, where, timeout, max_rows)
                 res, cut = Result(ans.columns, ans.rows), ans.truncated
             if cut:
                 click.echo(f"Note: only the first {max_rows} rows are shown; add a LIMIT, or a larger --max-rows",
@@ -349,7 +366,9 @@ class Ctx:
               show_default=True, help="oxigraph: a store cached on disk, rebuilt only when the data changes; "
                                       "rdflib: build in memory on every run. Env: DRIVERS_STORE.")
 @click.option("--endpoint", metavar="URL", default=None,
-              help="Run the read commands against this SPARQL 1.1 server (see 'drivers push'). Credentials "
+              help="Run the read commands (list, show, search, why, impact, query, sparql, coverage, metrics, "
+                   "viz, serve) against this SPARQL 1.1 server (see 'drivers push'); the others say that they "
+                   "answer from the data folder. Credentials "
                    "come from DRIVERS_ENDPOINT_USER/DRIVERS_ENDPOINT_PASSWORD or DRIVERS_ENDPOINT_TOKEN.")
 @click.version_option(package_name="drivers-graph")
 @click.pass_context
@@ -364,6 +383,19 @@ def main(ctx: click.Context, data: Path | None, base: str, store: str, endpoint:
     except DriversError as exc:
         raise Failure(str(exc)) from None
     ctx.obj = Ctx(data, base, store, endpoint)
+    if endpoint and ctx.invoked_subcommand and ctx.invoked_subcommand not in ENDPOINT_COMMANDS | NO_DATA:
+        from graph.store.remote import safe_url
+        # said, not silently ignored: these commands work on the data folder's YAML
+        click.echo(f"Note: 'drivers {ctx.invoked_subcommand}' answers from the local data folder "
+                   f"({ctx.obj.data_dir}), not from --endpoint {safe_url(endpoint)}; the commands that ask the "
+                   f"server are: {', '.join(sorted(ENDPOINT_COMMANDS - {'push'}))} (push loads it).", err=True)
+
+
+#: the commands --endpoint applies to (the read commands, serve; push loads the graph into it)
+ENDPOINT_COMMANDS = frozenset({"list", "show", "search", "why", "impact", "query", "sparql", "coverage", "metrics",
+                               "viz", "serve", "push"})
+#: commands that read no graph at all (the query files, the bundled data, synthetic data)
+NO_DATA = frozenset({"queries", "init", "synth"})
 
 
 #: where `drivers suggest --save` keeps inferred links (apart from the stated ones in data/)

@@ -14,7 +14,7 @@ from .base import (Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, li
 
 
 LIST_COLUMNS = {
-    "drivers": ["number", "id", "title", "category", "kind", "partnership"],
+    "drivers": ["number", "id", "title", "edition_title", "summary_title", "category", "kind", "partnership"],
     "actions": ["id", "number", "plan", "partnership", "text"],
     "articles": ["number", "id", "title", "clusters"],
     "quality-indicators": ["number", "id", "title"],
@@ -51,14 +51,22 @@ def list_(obj: Ctx, type_name: str, edition: int | None, fmt: str) -> None:
 def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
     """Show one record: its fields, provenance, editions and links (in and out).
 
+    ID-or-NUMBER may also be a title, alias, acronym or title words ("CIG", "cyp act"); when
+    several records fit about equally they are listed to choose from (exit 1).
+
     Example: drivers show 4.4
     """
-    rec = obj.backend().catalog().show(key, edition)
+    from graph.answers import reply
+    be = obj.backend()
+    rec = reply.node(be.catalog(), key, edition, index=lambda: _search_index(be))
     if fmt == "json":
         echo_json(rec)
         return
     head = f"{rec.get('number') + ' ' if rec.get('number') else ''}{rec['title']}"
     click.echo(head)
+    if rec.get("edition_title"):
+        click.echo(f"  printed in {edition}: {rec['edition_title']}" +
+                   (f"  (Summary table: {rec['summary_title']})" if rec.get("summary_title") else ""))
     click.echo(f"  id: {rec['id']}   type: {rec['type']}" + (f"   category: {rec['category']}"
                                                                if rec.get("category") else ""))
     for k, v in rec["fields"].items():
@@ -68,6 +76,8 @@ def show(obj: Ctx, key: str, edition: int | None, fmt: str) -> None:
     click.echo(f"  source: {p['document']} [{p['source']}], {p['section']}")
     for e in rec["editions"]:
         click.echo(f"  edition {e['year']}: {e['number']} {e['title']}" +
+                   (f" / Summary: {e['summary_title']}" if e.get("summary_title") and e["summary_title"] != e["title"]
+                    else "") +
                    (f" (refs: {', '.join(e['refs'])})" if e["refs"] else ""))
     if rec["links"]:
         click.echo("  links:")
@@ -116,7 +126,9 @@ def why(obj: Ctx, query: str, partnership: str | None, suggested: bool, store: P
     """What drives this action? Every driver above it, with the chain of links and their sources.
 
     TEXT-or-ID is an action id or a phrase pasted from the plan (case, quotes, dashes and spacing
-    do not matter). Exit 1 with the nearest actions when nothing matches. Inferred links are shown
+    do not matter). Exit 1 with the nearest actions when nothing matches, and with the candidate
+    actions (id, title, plan, partnership) when several match and none clearly wins; a driver's id
+    or number is refused (exit 2: 'drivers impact' answers for drivers). Inferred links are shown
     only with --suggested, and every step through one says so.
 
     Example: drivers why "human and economic cost modelling"
@@ -145,16 +157,24 @@ def why(obj: Ctx, query: str, partnership: str | None, suggested: bool, store: P
 def impact(obj: Ctx, driver: str, edition: int | None, partnership: str | None, fmt: str) -> None:
     """Every plan, theme and action a driver reaches, with the chain of links and their sources.
 
+    ID-or-NUMBER may also be a title, alias or acronym; several fitting records are listed (exit 1).
+
     Example: drivers impact promise-plan-2021-24
     """
     from graph.answers import reply, why as w
     be = obj.backend()
     G = be.why_graph()
-    ans = reply.impact_answer(G, be.catalog(), be.documents(), driver, edition, partnership)
+    ans = reply.impact_answer(G, be.catalog(), be.documents(), driver, edition, partnership,
+                              index=lambda: _search_index(be))
     if fmt == "json":
         echo_json(w.as_json(G, ans, key="reached", head="driver"))
     else:
         click.echo(w.as_tree(G, ans, reverse=True, markdown=fmt == "md"), nl=False)
+
+
+def _search_index(be):
+    from graph.answers.search import SearchIndex
+    return SearchIndex(be.nx(), be.graph())
 
 
 @main.command("queries")
@@ -180,11 +200,17 @@ def list_queries(fmt: str) -> None:
 def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str, timeout: float, max_rows: int) -> None:
     """Run a named query from queries/ with its parameters bound (never pasted into the SPARQL).
 
+    Exit 1 when it finds nothing; exit 2 for an unknown query, parameter, or an id parameter that
+    names no record ("id of the action" in 'drivers queries').
+
     Example: drivers query what-drives --param action=nl-neglect-ap-a1
     """
     from graph.answers import reply
     res = reply.named_query(obj.limited_run(timeout, max_rows), name, list(params))
     emit(res.rows, fmt, res.columns)
+    if not res.rows:
+        shown = " ".join(f"--param {p}" for p in params)
+        raise Failure(f"query {name!r} ran and found nothing{' for ' + shown if shown else ''}", 1)
 
 
 @main.command()

@@ -76,6 +76,8 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
         return
     if not query:
         raise Failure("give TEXT-or-ACTION-ID, or --evaluate, or --unlinked")
+    from graph.answers.reply import check_suggest_partnership
+    check_suggest_partnership(idx, partnership)
     out = sg.suggest_for_text(idx, query, top=top, types=sg.parse_types(types), partnership=partnership,
                               everything=everything)
     if save:

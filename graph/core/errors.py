@@ -61,6 +61,23 @@ class NotFound(DriversError):
     exit_code = 1
 
 
+class UnknownId(NotFound):
+    """An id, number or edition year the user typed names no record: bad input, exit 2 (``drivers serve``
+    answers 404). A phrase that matches nothing stays a :class:`NotFound` finding (exit 1)."""
+
+    exit_code = 2
+
+
+class Ambiguous(NotFound):
+    """Several records fit what the user typed and none clearly wins: exit 1, with the candidates to choose
+    from (``drivers serve`` answers 300 with them, the command line lists them)."""
+
+    def __init__(self, message: str, query: str, candidates: list[dict]):
+        super().__init__(message)
+        self.query = query
+        self.candidates = candidates
+
+
 class UsageError(DriversError):
     """A command-line value is wrong (unknown type, bad parameter)."""
 

@@ -51,7 +51,10 @@ def data_files(data_dir: Path) -> list[Path]:
     if not data_dir.is_dir():
         raise DataError([Problem("the data folder does not exist", file=str(data_dir),
                                  hint="pass --data DIR pointing at a folder of YAML files")])
-    files = sorted(p for p in data_dir.rglob("*.yaml") if not any(part.startswith(".") for part in p.parts))
+    # hidden files and folders *inside* the data folder are skipped (temporary files, editor backups); the
+    # folder itself may sit under a hidden one (~/.local/pipx/..., a temporary .data.*.tmp while init writes)
+    files = sorted(p for p in data_dir.rglob("*.yaml")
+                   if not any(part.startswith(".") for part in p.relative_to(data_dir).parts))
     if not files:
         raise DataError([Problem("no .yaml files in the data folder", file=rel(data_dir),
                                  hint="add data files or pass --data DIR")])

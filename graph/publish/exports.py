@@ -149,13 +149,28 @@ def write_turtle(g, fh: TextIO) -> None:
     class Fast(TurtleSerializer):
         _pnames: dict = {}
 
+        _bound: tuple | None = None
+
         def get_pname(self, uri, gen_prefix=True):
             # the same answer every time for one term (the namespace it adds is added the first
             # time); rdflib works it out again for each use, failing slowly for IRIs in no namespace
             key = (uri, gen_prefix)
             if key not in self._pnames:
-                self._pnames[key] = super().get_pname(uri, gen_prefix)
+                if not gen_prefix and isinstance(uri, URIRef) and not str(uri).startswith(self.bound()):
+                    # no bound namespace begins it, so rdflib would find no prefix either; asking it
+                    # would file the IRI's own namespace in its prefix trie, one per link IRI
+                    # (`id/link/...`), which grows as the square of the number of links
+                    self._pnames[key] = None
+                else:
+                    self._pnames[key] = super().get_pname(uri, gen_prefix)
+                    if gen_prefix:
+                        self._bound = None  # rdflib may have bound a new prefix
             return self._pnames[key]
+
+        def bound(self) -> tuple:
+            if self._bound is None:
+                self._bound = tuple(str(ns) for _, ns in self.store.namespaces())
+            return self._bound
 
         def preprocess(self):
             for t in triples:
@@ -201,7 +216,7 @@ def _jsonld_value(o) -> dict:
 
 def _jsonld_sorted(node: dict) -> dict:
     for key, value in node.items():
-        if isinstance(value, list):
+        if isinstance(value, list) and len(value) > 1:
             node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return node
 
@@ -296,8 +311,8 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
         out / "drivers.csv": rows("drivers", ["number", "id", "title", "category", "kind", "partnership", "source"]),
     }
     for year in cat.editions():
-        files[out / f"edition-{year}.csv"] = rows("drivers", ["number", "id", "title", "category", "kind",
-                                                              "partnership"], year)
+        files[out / f"edition-{year}.csv"] = rows("drivers", ["number", "id", "title", "edition_title", "summary_title",
+                                                              "category", "kind", "partnership"], year)
     return files
 
 

@@ -127,7 +127,7 @@ def _search(s: Snapshot, a: dict, app: "App"):
 
 
 def _node(s: Snapshot, a: dict, app: "App"):
-    return s.catalog().show(a["key"], a["edition"])
+    return _reply().node(s.catalog(), a["key"], a["edition"], s.search_index)
 
 
 def _why(s: Snapshot, a: dict, app: "App"):
@@ -135,7 +135,8 @@ def _why(s: Snapshot, a: dict, app: "App"):
 
 
 def _impact(s: Snapshot, a: dict, app: "App"):
-    return _reply().impact(s.why_graph(), s.catalog(), s.documents(), a["key"], a["edition"], a["partnership"])
+    return _reply().impact(s.why_graph(), s.catalog(), s.documents(), a["key"], a["edition"], a["partnership"],
+                           s.search_index)
 
 
 def _suggest(s: Snapshot, a: dict, app: "App"):

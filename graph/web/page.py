@@ -36,7 +36,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
-from ..core.errors import NotFound, UsageError
+from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
 from ..core.view import NODE_CLASSES, local
 from .layout import FRAMEWORKS, TIERS, layout, tier_of
@@ -97,13 +97,24 @@ _API_PATH = re.compile(r"[A-Za-z0-9/_.~-]*/")
 # -- the vis-network script, from the installed pyvis --------------------------------------------
 
 def vis_script() -> str:
-    """The newest vis-network 9.x standalone script bundled with pyvis, read at run time.
+    """The newest vis-network 9.x standalone script: the one the build vendored from pyvis into
+    ``graph/web/vendor/`` (see setup.py), else the one in an installed pyvis.
 
     >>> "vis" in vis_script()[:200]
     True
     """
-    root = resources.files("pyvis")
     found = []
+    for js in (HERE / "vendor").glob("vis-network-*.min.js"):
+        m = re.match(r"vis-network-(\d+)\.(\d+)\.(\d+)\.min\.js$", js.name)
+        if m and m.group(1) == "9":
+            found.append((tuple(int(x) for x in m.groups()), "vendor", js))
+    if found:
+        return _inline_safe(max(found)[2].read_text(encoding="utf-8"))
+    try:
+        root = resources.files("pyvis")
+    except ModuleNotFoundError:
+        raise UsageError("vis-network's script is missing: graph/web/vendor/ is empty and pyvis is not installed; "
+                         "reinstall drivers-graph (its build vendors the script from pyvis)") from None
     for parent in ("templates/lib", "lib"):
         folder = root.joinpath(parent)
         if not folder.is_dir():
@@ -116,7 +127,10 @@ def vis_script() -> str:
     if not found:
         raise UsageError("the installed pyvis has no vis-network 9.x script (looked under pyvis/templates/lib "
                          "and pyvis/lib); reinstall it with: python3 -m pip install --force-reinstall 'pyvis>=0.3.2'")
-    text = max(found, key=lambda f: (f[0], f[1]))[2].read_text(encoding="utf-8")
+    return _inline_safe(max(found, key=lambda f: (f[0], f[1]))[2].read_text(encoding="utf-8"))
+
+
+def _inline_safe(text: str) -> str:
     # A "</script" inside the library would end the inline element early; "<\/" means the same in JS strings.
     text = re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
     return text.replace("<!--", "<\\!--")
@@ -156,7 +170,7 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
     if year is None:
         year = years[-1] if years else None
     elif year not in years:
-        raise NotFound(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
+        raise UnknownId(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
     def one(prop) -> dict:  # subject -> its value, read in one pass (not one look-up an entry)
         found: dict = {}
         for s, o in g.subject_objects(prop):
@@ -237,7 +251,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
     H = G.subgraph(keep)
     if focus is not None:
         if focus not in G:
-            raise NotFound(f"no node {focus!r} in the graph")
+            raise UnknownId(f"no node {focus!r} in the graph")
         if focus not in H:
             raise UsageError(f"{focus!r} is left out by --types/--partnership; widen them or pick another node")
         if depth < 0:
@@ -285,6 +299,28 @@ def _clip(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:-") + "\u2026"
 
 
+_YEAR_LINE = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-\u2013/]\s*(?:19|20)?\d\d)?|planned activity[^\n]*)\s*$", re.I)
+
+
+def action_words(row: dict) -> str:
+    """What an action's label says: its own words. The title where the text holds it (the title is
+    then the action's first sentence, and the text adds year headings, dates and later steps), else
+    the text (the title is then the commitment the action serves), without leading year headings.
+
+    >>> action_words({"title": "Do A.", "text": "2018-19\\nDo A. August 2019"})
+    'Do A.'
+    >>> action_words({"title": "Commitment", "text": "2019-20\\nDo B"})
+    'Do B'
+    """
+    title, text = row.get("title") or "", row.get("text") or ""
+    if not text or (title and " ".join(title.split()) in " ".join(text.split())):
+        return title
+    lines = text.split("\n")
+    while len(lines) > 1 and _YEAR_LINE.fullmatch(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, str] | None = None) -> dict[str, str]:
     """node id -> the label drawn in the graph: "number title" for a numbered driver, an action's own
     text, else the title; cut at about ``limit`` characters, longer where that tells two apart, and
@@ -296,8 +332,8 @@ def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, 
     """
     full = {}
     for r in rows:
-        base = r.get("text") if r["type"] == "Action" and r.get("text") else r["title"]
-        if r.get("number") and r["type"] == "Driver":
+        base = action_words(r) if r.get("type") == "Action" else r["title"]
+        if r.get("number") and r.get("type") == "Driver":
             base = f"{r['number']} {base}"
         full[r["id"]] = " ".join(str(base).split()) or r["id"]
     label = {n: _clip(t, limit) for n, t in full.items()}
@@ -472,7 +508,7 @@ def resolve(G: nx.MultiDiGraph, g: Graph | None, key: str, edition: int | None =
     import difflib
 
     near = difflib.get_close_matches(key, list(G.nodes), n=5, cutoff=0.5)
-    raise NotFound(f"no node with id or number {key!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+    raise UnknownId(f"no node with id or number {key!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
 
 
 def _sha256(text: str) -> str:

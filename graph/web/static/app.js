@@ -320,7 +320,20 @@
     DATA.types.forEach(function (t) { state.open[t.name] = DATA.meta.closed.indexOf(t.name) < 0; });
     Object.keys(FAM).forEach(function (f) { state.family[f] = true; });
     var ctx = {tree: null, path: null, near: null, roles: new Map(), place: null};
-    var TREE_COL = 250, TREE_ROW = 40, TREE_MAX = 80;  // a tree's spacing; above TREE_MAX it leaves out actions
+    var TREE_MAX = 80;  // above this many nodes a tree leaves out actions
+    var TREE_SIZE = 8;  // the largest shape in a tree (the chosen node's is a third larger)
+    ctx.col = 250;  // a tree's column width, in layout units (set for the drawing's size by focusLayout)
+    /** A tree's spacing for the drawing's size: the columns share its width (each column's labels
+     * get a column's room), the rows its height, so that at the scale that shows the whole tree a
+     * label fits between two rows. */
+    function spread(pos, cols, rows) {
+      var W = container.clientWidth || 1000, H = container.clientHeight || 700;
+      var colW = Math.max(100, Math.min(250, (W - 80) / Math.max(1, cols)));
+      var rowH = Math.max(20, Math.min(44, (H - 114 - 40) / Math.max(1, rows - 1)));  // frameSelection's margins
+      pos.forEach(function (p) { p.x *= colW; p.y *= rowH; });
+      ctx.col = colW;
+      return pos;
+    }
     /** The selection's own drawing: its tree (what drives it, or what it reaches) left to right,
      * or the path to the second node in a line; null when the whole graph is shown. */
     function focusLayout() {
@@ -329,12 +342,12 @@
       if (ctx.path) {
         var at = state.selected;
         pos.set(at, {x: 0, y: 0});
-        ctx.path.forEach(function (k, s) { at = E[k].f === at ? E[k].t : E[k].f; pos.set(at, {x: (s + 1) * TREE_COL, y: 0}); });
-        return pos;
+        ctx.path.forEach(function (k, s) { at = E[k].f === at ? E[k].t : E[k].f; pos.set(at, {x: s + 1, y: 0}); });
+        return spread(pos, ctx.path.length + 1, 1);
       }
       var tree = ctx.tree;
       if (!tree || !tree.size) return null;
-      var next = 0;
+      var next = 0, cols = 1;
       // a large reach leaves out the folded types (actions), but for what the node itself holds
       var lean = tree.size > TREE_MAX;
       ctx.leftOut = 0;
@@ -345,15 +358,16 @@
           return true;
         });
         var y;
-        if (!ch.length) { y = next * TREE_ROW; next++; }
+        if (!ch.length) { y = next; next++; }
         else {
           var ys = ch.map(function (c) { return place(c, depth + 1); });
           y = (ys[0] + ys[ys.length - 1]) / 2;
         }
-        pos.set(i, {x: depth * TREE_COL, y: y});
+        pos.set(i, {x: depth, y: y});
+        cols = Math.max(cols, depth + 1);
         return y;
       })(tree.root, 0);
-      return pos;
+      return spread(pos, cols, next);
     }
     function posOf(i) { return ctx.place && ctx.place.has(i) ? ctx.place.get(i) : N[i]; }
 
@@ -429,7 +443,7 @@
         color: {background: faded ? rgba(c, 0.18) : c, border: faded ? rgba(c, 0.3) : border,
                 highlight: {background: c, border: "#000"}, hover: {background: c, border: "#000"}},
         borderWidth: role === "selected" ? 4 : role === "chain" || role === "path" ? 2.5 : 1,
-        size: (ctx.place ? Math.min(n.size, 11) : n.size) * (role === "selected" ? 1.35 : 1)
+        size: (ctx.place ? Math.min(n.size, TREE_SIZE) : n.size) * (role === "selected" ? 1.35 : 1)
       };
     }
     function edgeLook(k, role) {
@@ -537,6 +551,23 @@
       if (!widths.has(brief)) widths.set(brief, c.measureText(brief).width);
       return brief;
     }
+    function width(c, text) {
+      if (!widths.has(text)) widths.set(text, c.measureText(text).width);
+      return widths.get(text);
+    }
+    /** In a tree every column has the same room: a label cut at a word to fit it, unless the cut
+     * would read the same as a label already drawn (then the brief label, whole). */
+    function fitRoom(c, text, room, seen) {
+      if (width(c, text) + 8 <= room) return text;
+      var ws = text.replace(/\u2026$/, "").split(" ");
+      while (ws.length > 1) {
+        ws.pop();
+        var cut = ws.join(" ").replace(/[\s,;:\-\u2013]+$/, "") + "\u2026";
+        if (width(c, cut) + 8 <= room) return seen.has(cut.toLowerCase()) ? text : cut;
+      }
+      cut = clipTo(c, text.replace(/\u2026$/, ""), room - 8);  // not even a word fits: cut inside it
+      return cut.length > 4 && !seen.has(cut.toLowerCase()) ? cut : text;
+    }
     function importance(i) {
       var role = ctx.roles.get(i), n = N[i];
       var base = n.type === "Driver" && n.number ? 3000 : n.type === "Plan" ? 2600 : n.type === "Partnership" ? 2500 :
@@ -573,20 +604,36 @@
         grid.get(key).push(b);
       }
     }
-    function drawCaption(c, grid, W) {
-      var sel = state.selected, text;
-      if (ctx.path) text = "Path: " + short(N[sel].label, 40) + " \u2192 " + short(N[state.to].label, 40) + " (" +
-                          ctx.path.length + " steps)";
-      else text = (ctx.tree.reverse ? "What it reaches" : "What drives it") + ", left to right \u00b7 " +
-                  ctx.tree.size + (ctx.place.size - 1 < ctx.tree.size ? " (" + (ctx.place.size - 1) + " drawn" +
-                  (ctx.leftOut ? "; actions listed in the panel" : "") + ")" : "") +
-                  " \u00b7 arrows run from what drives to what is driven";
-      var y = c.canvas.clientHeight - 26;
-      var w = Math.min(W - 70, c.measureText(text).width + 12), box = {x: 4, y: y, w: w, h: 20};
-      occupy(grid, box);
-      heads.push({text: text, x: 4, y: y, w: w, h: 20});
-      c.fillStyle = "rgba(255,255,255,0.95)"; c.fillRect(4, y, w, 20);
-      c.fillStyle = "#111"; c.fillText(text, 10, y + 14);
+    function clipTo(c, text, maxw) {  // the text, cut to fit maxw pixels in the current font
+      if (c.measureText(text).width <= maxw) return text;
+      var lo = 0, hi = text.length;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (c.measureText(text.slice(0, mid) + "\u2026").width <= maxw) lo = mid; else hi = mid - 1;
+      }
+      return text.slice(0, lo).replace(/\s+$/, "") + "\u2026";
+    }
+    /** A tree's caption, bottom left: what it shows (the chosen node in full), then how to read it. */
+    function drawCaption(c, grid, W, H) {
+      var sel = state.selected, lines;
+      if (ctx.path) lines = ["Path: " + name(sel) + " \u2192 " + name(state.to),
+                             ctx.path.length + " steps, left to right, each in the panel with its source"];
+      else lines = [ctx.tree.reverse ? "What " + name(sel) + " reaches" : "What drives " + name(sel),
+                    "Left to right \u00b7 " + ctx.tree.size +
+                    (ctx.place.size - 1 < ctx.tree.size ? " (" + (ctx.place.size - 1) + " drawn" +
+                     (ctx.leftOut ? "; actions listed in the panel" : "") + ")" : "") +
+                    " \u00b7 arrows run from what drives to what is driven"];
+      var maxw = Math.max(120, W - 80), y = H - 6 - 20 * lines.length;
+      lines.forEach(function (t, k) {
+        c.font = k ? LABEL_FONT : HEAD_FONT;
+        t = clipTo(c, t, maxw - 12);
+        var w = c.measureText(t).width + 12, box = {x: 4, y: y + 20 * k, w: w, h: 20};
+        occupy(grid, box);
+        heads.push({text: t, x: box.x, y: box.y, w: w, h: 20});
+        c.fillStyle = "rgba(255,255,255,0.95)"; c.fillRect(box.x, box.y, w, 20);
+        c.fillStyle = "#111"; c.fillText(t, 10, box.y + 14);
+      });
+      c.font = HEAD_FONT;
     }
     function drawLabels(c) {
       var canvas = c.canvas, ratio = canvas.width / (canvas.clientWidth || 1);
@@ -598,7 +645,7 @@
       c.font = HEAD_FONT;
       var shownPerTier = TIERS.map(function () { return 0; });
       drawnNode.forEach(function (r, i) { shownPerTier[N[i].tier]++; });
-      if (ctx.place) drawCaption(c, grid, W);
+      if (ctx.place && state.selected !== null) drawCaption(c, grid, W, H);
       else TIERS.forEach(function (t, k) {
         var b = tierBox[k];
         if (!shownPerTier[k] || b.x0 === Infinity) return;
@@ -632,28 +679,58 @@
         cand.push([importance(i), i, p]);
       });
       cand.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-      var room = (ctx.place ? TREE_COL : COLUMN) * scale - 6;  // the width between two columns, on screen
+      var room = (ctx.place ? ctx.col : COLUMN) * scale - 6;  // the width between two columns, on screen
       drawn = [];
-      var tried = 0;
+      var tried = 0, seen = new Set(), shapes = null;
+      if (ctx.place) {  // a tree's shapes, which its labels keep clear of
+        shapes = new Map();
+        cand.forEach(function (q) {
+          var rr = Math.min(N[q[1]].size, TREE_SIZE) * scale + 2;
+          occupy(shapes, {x: q[2].x - rr, y: q[2].y - rr, w: 2 * rr, h: 2 * rr});
+        });
+      }
       for (var k = 0; k < cand.length && tried < 4000; k++, tried++) {
         var i = cand[k][1], p = cand[k][2], n = N[i];
-        var r = (ctx.place ? Math.min(n.size, 11) : n.size) * scale * (ctx.roles.get(i) === "selected" ? 1.35 : 1);
-        var text = labelFor(c, i, room - r), w = widths.get(text) + 8, h = 16;
-        var spots = [{x: p.x + r + 3, y: p.y - h / 2}, {x: p.x - r - 3 - w, y: p.y - h / 2},
-                     {x: p.x - w / 2, y: p.y + r + 2}];
-        for (var s = 0; s < spots.length; s++) {
-          var b = {x: spots[s].x, y: spots[s].y, w: w, h: h};
-          if (b.x < 0 || b.x + b.w > W || b.y < 0 || b.y + b.h > H) continue;  // whole, or not at all
-          if (overlaps(grid, b)) continue;
-          occupy(grid, b);
-          var faded = state.selected !== null && !ctx.roles.has(i);
-          c.fillStyle = faded ? "rgba(255,255,255,0.6)" : "rgba(255,255,255,0.88)";
-          c.fillRect(b.x, b.y, b.w, b.h);
-          c.fillStyle = faded ? "#8a8a8a" : ctx.roles.get(i) === "selected" ? "#000" : "#1a1a1a";
-          c.fillText(text, b.x + 4, b.y + 12);
-          drawn.push({id: n.id, x: b.x, y: b.y, w: b.w, h: b.h, text: text});
-          break;
+        var r = (ctx.place ? Math.min(n.size, TREE_SIZE) : n.size) * scale * (ctx.roles.get(i) === "selected" ? 1.35 : 1);
+        var text = labelFor(c, i, room - r), sel = ctx.roles.get(i) === "selected";
+        if (seen.has(text.toLowerCase())) text = n.label;  // a cut reads like this brief one: say it whole
+        // in a tree a label may run on over free ground, but is cut at a word where it would cover
+        // the next column's shapes
+        // the tries, in order: {text, clear: keep off the tree's shapes, first: only the usual place}
+        var tries = [{text: text, clear: !!shapes, first: false}];
+        if (ctx.place) {
+          var cut = fitRoom(c, text, room - r, seen);
+          if (cut !== text) tries = [{text: text, clear: true, first: !sel}, {text: cut, clear: true, first: false}];
+          // the chosen node's label, always (the caption names it in full)
+          if (sel) tries.push({text: cut, clear: false, first: false});
         }
+        var h = 16, placed = null;
+        for (var o = 0; o < tries.length && !placed; o++) {
+          var w = width(c, tries[o].text) + 8;
+          var spots = [{x: p.x + r + 3, y: p.y - h / 2}, {x: p.x - r - 3 - w, y: p.y - h / 2},
+                       {x: p.x - w / 2, y: p.y + r + 2}];
+          // in a tree the chosen node's full label goes above it, so that it does not take the
+          // room of the next column's labels
+          if (ctx.place && sel) spots.splice(1, 0, {x: Math.max(2, p.x - r), y: p.y - r - h - 3});
+          if (tries[o].first) spots = spots.slice(0, 1);
+          for (var s = 0; s < spots.length; s++) {
+            var b = {x: spots[s].x, y: spots[s].y, w: w, h: h};
+            if (b.x < 0 || b.x + b.w > W || b.y < 0 || b.y + b.h > H) continue;  // whole, or not at all
+            if (overlaps(grid, b) || (tries[o].clear && overlaps(shapes, b))) continue;
+            placed = b; text = tries[o].text;
+            break;
+          }
+        }
+        if (!placed) continue;
+        var b = placed;
+        occupy(grid, b);
+        var faded = state.selected !== null && !ctx.roles.has(i);
+        c.fillStyle = faded ? "rgba(255,255,255,0.6)" : "rgba(255,255,255,0.88)";
+        c.fillRect(b.x, b.y, b.w, b.h);
+        c.fillStyle = faded ? "#8a8a8a" : sel ? "#000" : "#1a1a1a";
+        c.fillText(text, b.x + 4, b.y + 12);
+        drawn.push({id: n.id, x: b.x, y: b.y, w: b.w, h: b.h, text: text});
+        seen.add(text.toLowerCase());
       }
       c.restore();
     }
@@ -1009,19 +1086,21 @@
 
     // -- selecting, framing, the address ---------------------------------------------------------
     /** Show these nodes whole, with room for their labels to the right and the headings above. */
-    function frameIdx(list, maxScale) {
+    function frameIdx(list, maxScale, right, top, bottom) {
       if (!list.length) return;
+      right = right || 200;  // layout units kept free right of the last column, for its labels
+      top = top === undefined ? 60 : top;  // screen pixels kept free above (the tiers' headings) ...
+      bottom = bottom === undefined ? 10 : bottom;  // ... and below (a tree's caption)
       var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
       list.forEach(function (i) {
         var p = posOf(i);
         x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y);
       });
       var W = container.clientWidth || 1, H = container.clientHeight || 1;
-      var bw = x1 - x0 + 40 + 200, bh = y1 - y0 + 40;
-      var s = Math.min(maxScale || 1.1, (W - 40) / bw, (H - 70) / bh);
+      var bw = x1 - x0 + 40 + right, bh = y1 - y0 + 40;
+      var s = Math.min(maxScale || 1.1, (W - 40) / bw, (H - top - bottom) / bh);
       s = Math.max(0.03, s);
-      // the right-hand labels take about 200 screen pixels however far out we are
-      var cx = (x0 - 20 + x1 + 20 + 200 / Math.max(s, 0.3) * 0.0) / 2 + 100, cy = (y0 + y1) / 2 - 25 / s;
+      var cx = (x0 + x1) / 2 + right / 2, cy = (y0 + y1) / 2 - (top - bottom) / 2 / s;
       network.moveTo({position: {x: cx, y: cy}, scale: s, animation: false});
     }
     function frame(ids) { frameIdx(ids.map(function (id) { return byId.get(id); }), 1.1); }
@@ -1030,7 +1109,9 @@
       frameIdx(list, 1.1);
     }
     function frameSelection() {
-      if (ctx.place) { var all = []; ctx.place.forEach(function (p, i) { all.push(i); }); frameIdx(all, 1.0); return; }
+      if (ctx.place) {  // a tree: its last column's labels get a column's room, like the others
+        var all = []; ctx.place.forEach(function (p, i) { all.push(i); }); frameIdx(all, 1.0, ctx.col + 20, 56, 58); return;  // below the buttons, above the caption
+      }
       var ids = [];
       ctx.roles.forEach(function (r, i) { if (r !== "far" && drawnNode.has(i)) ids.push(N[i].id); });
       frame(ids.length ? ids : [N[state.selected].id]);

@@ -58,6 +58,9 @@ def docx_lines(path: Path) -> Reading:
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise DataError([Problem("python-docx is not installed", file=name,
                                  hint="install the package with its dependencies")]) from None
+    if not path.is_file():  # missing, or a folder: say so (not "open it and save it again")
+        from ....core.io import read_bytes
+        read_bytes(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

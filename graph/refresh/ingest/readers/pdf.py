@@ -67,6 +67,9 @@ def _open(path: Path):
     except ImportError:  # pragma: no cover - pdfplumber is a dependency
         raise DataError([Problem("pdfplumber is not installed", file=name,
                                  hint="install the package with its dependencies")]) from None
+    if not path.is_file():  # missing, or a folder: say so (not "open it and save it again")
+        from ....core.io import read_bytes
+        read_bytes(path)
     try:
         pdf = pdfplumber.open(str(path))
         pdf.pages  # noqa: B018 - parses the page tree
