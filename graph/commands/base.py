@@ -336,7 +336,11 @@ class Ctx:
                         from graph.store.local import ensure_cache
                         folder = ensure_cache(self.data_dir, self.base, open_store=True)
                         spec.append(worker.WorkerSpec("oxigraph", str(folder), self.base))
-                ans = worker.run_limited(spec[0], text, bindings, where, timeout, max_rows)
+                # the rdflib graph is built once here and inherited by each forked worker
+                shared = self.backend() if self.store == "rdflib" else None
+                if shared is not None:
+                    shared.graph()
+                ans = worker.run_limited(spec[0], text, bindings, where, timeout, max_rows, shared)
                 res, cut = Result(ans.columns, ans.rows), ans.truncated
             if cut:
                 click.echo(f"Note: only the first {max_rows} rows are shown; add a LIMIT, or a larger --max-rows",

@@ -73,9 +73,9 @@ def _run(backend, text: str, bindings: dict | None, where: str, max_rows: int) -
     return ("ok", res.columns, res.rows[:max_rows], len(res.rows) > max_rows)
 
 
-def _main(conn, spec: WorkerSpec) -> None:  # pragma: no cover - runs in the child process
+def _main(conn, spec: WorkerSpec, backend=None) -> None:  # pragma: no cover - runs in the child process
     try:
-        backend = _open(spec)
+        backend = backend if backend is not None else _open(spec)
         backend.graph() if spec.kind != "remote" else None
         conn.send(("ready",))
     except BaseException as exc:  # noqa: BLE001 - told to the parent, which answers 503
@@ -106,11 +106,13 @@ def _main(conn, spec: WorkerSpec) -> None:  # pragma: no cover - runs in the chi
 
 
 class Worker:
-    def __init__(self, spec: WorkerSpec, method: str = "spawn"):
+    def __init__(self, spec: WorkerSpec, method: str = "spawn", backend=None):
         ctx = multiprocessing.get_context(method)  # never fork a process that runs threads (the server)
         self.spec = spec
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_main, args=(child, spec), name="drivers-query", daemon=True)
+        # ``backend``: one the parent has already built (the rdflib graph), inherited by a forked child as is
+        args = (child, spec, backend) if method == "fork" and backend is not None else (child, spec)
+        self.proc = ctx.Process(target=_main, args=args, name="drivers-query", daemon=True)
         self.proc.start()
         child.close()
         self.ready = False
@@ -157,11 +159,11 @@ def _method() -> str | None:
 
 
 def run_limited(spec: WorkerSpec, text: str, bindings: dict | None, where: str, timeout: float,
-                max_rows: int = DEFAULT_MAX_ROWS) -> Answer:
+                max_rows: int = DEFAULT_MAX_ROWS, backend=None) -> Answer:
     """Run one SELECT or ASK query in a worker process, killed past ``timeout`` seconds or on Ctrl-C
     (KeyboardInterrupt is raised again once it is dead). UsageError for a bad query, QueryTimeout past the
     limit, QueryFailed when the worker dies (out of memory)."""
-    w = Worker(spec, _method())
+    w = Worker(spec, _method(), backend)
     try:
         w.wait_ready(START_TIMEOUT)
         deadline = time.monotonic() + timeout
