@@ -20,10 +20,10 @@ def seed_dir() -> Path:
     raise SystemExit("no seeds folder found")
 
 
-#: (seed file prefix, the first header cell of the action tables to take)
+#: (seed file prefix, a header cell of the action tables to take)
 PLANS = {
     "nl-corporate-parenting": ("003", "What actions will we take"),
-    "nl-neglect": ("000", "No"),
+    "nl-neglect": ("000", "Priorities Tasks and timescale"),
     "sl-uncrc": ("002", "Clusters"),
 }
 
@@ -36,7 +36,7 @@ def seed_tables(plan: str) -> list[tuple[str, list[list[str]]]]:
     i = 0
     while i < len(lines):
         cells = lines[i].split("\t")
-        if cells[0].strip() == first and len(cells) > 2:
+        if first in [c.strip() for c in cells] and len(cells) > 2:
             caption = ""
             for j in range(i - 1, max(i - 4, -1), -1):
                 if lines[j].strip() and "\t" not in lines[j]:

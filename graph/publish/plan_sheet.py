@@ -58,6 +58,18 @@ def plan_rows(data: Data, plan_id: str) -> list[dict[str, str]]:
     actions = sorted((r for r in members.values() if r.type.section == "actions"), key=lambda r: (r.file or "",
                                                                                                  r.line or 0))
     rows = []
+    # first the priorities and outcomes in the file's order (one row each), so that those without
+    # actions come back too and the import numbers them as before
+    for r in sorted((m for m in members.values() if m.type.section in ("themes", "outcomes")),
+                    key=lambda m: (m.type.section != "themes", m.file or "", m.line or 0)):
+        row = {c: "" for c in COLUMNS}
+        if r.type.section == "themes":
+            row["Priority"] = r.title
+        else:
+            up = data.records.get(_parent_of(r) or "")
+            row["Priority"] = up.title if up is not None and up.type.section == "themes" else ""
+            row["Outcome"] = r.title
+        rows.append(row)
     for a in actions:
         row = {c: "" for c in COLUMNS}
         up = data.records.get(parent(a) or "")
@@ -81,6 +93,10 @@ def plan_rows(data: Data, plan_id: str) -> list[dict[str, str]]:
             cells.add(ln.quote)
         rows.append(row)
     return rows
+
+
+def _parent_of(r: Record) -> str | None:
+    return next((ln.to for ln in r.links if ln.rel == "partOf"), None)
 
 
 def write_plan_sheet(data: Data, plan_id: str, out: Path) -> int:
@@ -109,4 +125,4 @@ def write_plan_sheet(data: Data, plan_id: str, out: Path) -> int:
     blob = stable_zip(buf.getvalue(), "2000-01-01T00:00:00Z")
     with atomic_path(out) as tmp:
         tmp.write_bytes(blob)
-    return len(rows)
+    return sum(1 for r in rows if r["Action"])

@@ -70,7 +70,8 @@ def norm(header: str) -> str:
     """A header as the word sequence it is matched on: case, punctuation, '&', plural 's' folded."""
     t = str(header).lower().replace("&", " and ").replace("’", "'")
     t = re.sub(r"[^a-z0-9]+", " ", t).strip()
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
+    words = [w[:-3] + "y" if len(w) > 4 and w.endswith("ies") else
+             w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
     return " ".join(words)
 
 
@@ -156,7 +157,6 @@ def _xlsx(path: Path) -> list[Table]:
         raise _err(path, f"not a readable Excel workbook ({type(exc).__name__})",
                    "open it in Excel and save it again as .xlsx") from None
     out = []
-    formulas_without_value = 0
     for ws in wb.worksheets:
         if ws.max_row > MAX_ROWS:
             raise _err(path, f"sheet {ws.title!r} has {ws.max_row} rows (more than {MAX_ROWS})",
@@ -176,16 +176,21 @@ def _xlsx(path: Path) -> list[Table]:
                     r0, c0 = merged[(c.row, c.column)]
                     # a cell merged down repeats the value (one action over several task rows); across, it is blank
                     v = ws.cell(r0, c0).value if c0 == c.column else None
-                if isinstance(v, str) and v.startswith("="):
-                    formulas_without_value += 1
-                    v = None
                 cells.append(_cell(v))
             if row:
                 t.rows.append((row[0].row, cells))
         out.append(t)
-    if formulas_without_value and not any(any(c for c in cells) for t in out for _, cells in t.rows):
-        raise _err(path, "the workbook holds formulas without saved values",
-                   "open it in Excel and save it (Excel stores each formula's value), then import again")
+    # a formula's value is what Excel saved with it; a file written by a program may have none
+    formulas = openpyxl.load_workbook(path, data_only=False)
+    for ws in formulas.worksheets:
+        values = wb[ws.title]
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("=") and values[c.coordinate].value is None:
+                    raise _err(path, f"sheet {ws.title!r} cell {c.coordinate} holds the formula {c.value[:40]} "
+                               "without a saved value (formulas without saved values cannot be read)",
+                               "open the file in Excel or LibreOffice and save it (that stores each formula's "
+                               "value), or paste the values as text, then import again")
     return out
 
 
@@ -316,7 +321,7 @@ PROMISE = {"voice": "promise-voice", "family": "promise-family", "care": "promis
            "scaffolding": "promise-scaffolding"}
 _ARTICLE = re.compile(r"\b(?:article|art\.?|uncrc)s?\s*((?:\d{1,2}(?:\s*(?:,|and|&|/)\s*)?)+)", re.I)
 _QI = re.compile(r"\bQIs?\s*((?:\d\.\d{1,2}(?:\s*(?:,|and|&|/)\s*)?)+)", re.I)
-_QI_BARE = re.compile(r"^\s*(\d\.\d{1,2}(?:\s*[,;/&]\s*\d\.\d{1,2})*)\s*$")
+_QI_NUM = re.compile(r"(?<![\d.])(\d\.\d{1,2})(?![\d.])")
 _DOCNUM = re.compile(r"\((\d\.\d{1,2})\)")
 
 
@@ -349,8 +354,8 @@ def stated_links(cells: dict[str, str], data: Data, numbers: dict[str, str], tit
         for m in _QI.finditer(text):
             for n in re.findall(r"\d\.\d{1,2}", m.group(1)):
                 add("qualityIndicator", "ci-qi-" + n.replace(".", "-"), text, col)
-        if col == "qi" and _QI_BARE.match(text):
-            for n in re.findall(r"\d\.\d{1,2}", text):
+        if col == "qi":  # a quality-indicator column: every QI number in it ("1.1, 5.2", "6.1 Policies ...")
+            for n in _QI_NUM.findall(text):
                 add("qualityIndicator", "ci-qi-" + n.replace(".", "-"), text, col)
         if col in ("shanarri", "outcome", "measure", "theme"):
             if col == "shanarri":
@@ -492,8 +497,8 @@ def plan_records(path: Path, tables: list[Table], data: Data, partnership: str, 
             action_text = by_role.get("action", "")
             task = by_role.get("task", "")
             if not action_text and not task:
-                if len(by_role) == 1 and ("theme" in by_role or "outcome" in by_role):
-                    continue
+                if not by_role.keys() - {"theme", "outcome"} and by_role:
+                    continue  # a priority (and outcome) row: it starts the rows below
                 other = [c for c in cells if c]
                 if len(other) == 1 and not by_role.get("lead"):
                     # a heading row inside the table: a new theme
