@@ -237,3 +237,46 @@ def test_csv_with_duplicate_headers_and_mapping(folder: Path, tmp_path: Path) ->
     assert [a["text"] for a in doc["actions"]] == ["Run a survey of young carers", "Publish the results"]
     assert doc["actions"][0]["lead"] == "Ann\nCarers centre" and doc["actions"][1]["number"] == "2"
     assert doc["actions"][1]["section"] == "p.csv > p > line 4"
+
+
+def test_pdf_table_with_mapping(folder: Path, tmp_path: Path) -> None:
+    """A ruled PDF table (the drivers document's Summary, built by tests/fixtures/pdf/make.py), its
+    columns named by --mapping: each row an action citing page, table and row."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text('columns:\n  "1. National drivers": number\n  "#2": action\n  "#4": lead\n', encoding="utf-8")
+    pdf = ROOT / "tests" / "fixtures" / "pdf" / "drivers-2023.pdf"
+    r = run(folder, "import-plan", str(pdf), "--partnership", "north-lanarkshire", "--plan-id", "x-pdf",
+            "--mapping", str(mapping))
+    assert r.exit_code == 0, r.output
+    doc = imported(folder, "x-pdf")
+    first = doc["actions"][0]
+    assert first["text"].startswith("Children and Young People (Scotland) Act 2014")
+    assert first["lead"] == "The Plan for North Lanarkshire" and first["number"] == "1.1"
+    assert first["section"] == "drivers-2023.pdf > page 1 table 1 > row 2"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('columns:\n  "X": chief\n', encoding="utf-8")
+    r = run(folder, "import-plan", str(pdf), "--partnership", "north-lanarkshire", "--plan-id", "x-pdf2",
+            "--mapping", str(bad))
+    assert r.exit_code == 2 and "unknown role 'chief'" in r.output
+
+
+def test_drivers_document_number_and_exact_title_are_stated_links(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "w")], catch_exceptions=False)  # the bundled data
+    assert r.exit_code == 0, r.output
+    data = tmp_path / "w" / "data"
+    src = _sheet(tmp_path / "p.xlsx", [
+        ["Action", "Lead", "Link to drivers"],
+        ["Keep siblings together (1.17)", "Social Work", ""],
+        ["Review the parenting offer", "Education", "Equality Act 2010"],
+        ["Run a care day", "Who Cares", "care"],  # a common word is never a driver
+    ])
+    r = run(data, "import-plan", str(src), "--partnership", "north-lanarkshire", "--plan-id", "x-drv")
+    assert r.exit_code == 0, r.output
+    doc = imported(data, "x-drv")
+    links = [[(ln["rel"], ln["to"], ln.get("quote")) for ln in a["links"][1:]] for a in doc["actions"]]
+    assert links[0] == [("drivenBy", "promise-plan-2021-24", "Keep siblings together (1.17)")]
+    assert links[1] == [("drivenBy", "equality-act-2010", "Equality Act 2010")]
+    assert links[2] == []
+    # the imported actions are suggest candidates like any other (inferred, kept apart)
+    r = run(data, "suggest", "x-drv-a2", "--format", "json")
+    assert r.exit_code in (0, 1), r.output

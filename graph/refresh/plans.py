@@ -275,7 +275,8 @@ def _pdf(path: Path) -> list[Table]:
 # ---- header ---------------------------------------------------------------------------------------
 
 def load_mapping(path: Path | None) -> dict[str, str]:
-    """``--mapping`` YAML: ``columns: {"Header as printed": role}`` (roles: :data:`ROLES`)."""
+    """``--mapping`` YAML: ``columns: {"Header as printed": role, "#3": role}`` (``#N``: the Nth column,
+    for a column under a merged or blank header; roles: :data:`ROLES`, or ``ignore``)."""
     if path is None:
         return {}
     from ..core.io import read_yaml
@@ -288,16 +289,18 @@ def load_mapping(path: Path | None) -> dict[str, str]:
     for k, v in cols.items():
         if v not in ROLES and v != "ignore":
             raise _err(path, f"unknown role {v!r} for column {k!r}", f"use one of: {', '.join(ROLES)}, ignore")
-        out[norm(str(k))] = v
+        key = str(k).strip()
+        out[key if re.fullmatch(r"#\d+", key) else norm(key)] = v
     return out
 
 
 def header_roles(cells: list[str], mapping: dict[str, str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for i, c in enumerate(cells):
-        if not c:
+        r = mapping.get(f"#{i + 1}")  # a column by its position (one under a merged or blank header)
+        if r is None and not c:
             continue
-        r = mapping.get(norm(c)) or role_of(c)
+        r = r or mapping.get(norm(c)) or role_of(c)
         if r and r != "ignore":
             roles[i] = r
     return roles
