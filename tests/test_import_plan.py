@@ -280,3 +280,28 @@ def test_drivers_document_number_and_exact_title_are_stated_links(tmp_path: Path
     # the imported actions are suggest candidates like any other (inferred, kept apart)
     r = run(data, "suggest", "x-drv-a2", "--format", "json")
     assert r.exit_code in (0, 1), r.output
+
+
+def test_suggest_saves_inferred_candidates_and_accept_records_one(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["init", str(tmp_path / "w")], catch_exceptions=False)  # the bundled data
+    assert r.exit_code == 0, r.output
+    data = tmp_path / "w" / "data"
+    src = tmp_path / "cp.docx"
+    tables = seed_tables("nl-corporate-parenting")[:1]
+    write_docx(tables, src)
+    store = tmp_path / "inferred" / "suggestions.json"
+    r = run(data, "import-plan", str(src), "--partnership", "north-lanarkshire", "--plan-id", "x-sg", "--suggest",
+            "--suggestions", str(store))
+    assert r.exit_code == 0, r.output
+    saved = json.loads(store.read_text(encoding="utf-8"))["links"]
+    assert saved and all(s["from"].startswith("x-sg-a") and s["method"] for s in saved)
+    # inferred candidates never enter the plan's data file
+    doc = imported(data, "x-sg")
+    stated = {(a["id"], ln["to"]) for a in doc["actions"] for ln in a["links"]}
+    assert not {(s["from"], s["to"]) for s in saved} & stated
+    first = saved[0]
+    r = run(data, "accept", first["from"], first["to"], "--note", "Agreed at the board", "--by", "A Officer",
+            "--date", "2026-12-02", "--suggestions", str(store))
+    assert r.exit_code == 0, r.output
+    accepted = yaml.safe_load((data / "accepted-links.yaml").read_text(encoding="utf-8"))["links"]
+    assert {"from": first["from"], "to": first["to"]}.items() <= accepted[-1].items()

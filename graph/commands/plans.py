@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, Failure, echo_json, handle_errors, main, writing
+from .base import SUGGESTIONS, Ctx, Failure, echo_json, handle_errors, main, writing
 
 
 def _data_without(data_dir: Path, target: Path):
@@ -27,10 +27,15 @@ def _data_without(data_dir: Path, target: Path):
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="YAML naming columns the importer does not recognise: columns: {\"Header\": role}.")
 @click.option("--force", is_flag=True, help="Replace the plan's file if an earlier import-plan wrote it.")
+@click.option("--suggest", "save_suggestions", is_flag=True,
+              help="Also save 'drivers suggest' candidates for every imported action to --suggestions (inferred "
+                   "links, kept apart from data/; shown by why/viz --suggested, accepted with drivers accept).")
+@click.option("--suggestions", "store", type=click.Path(path_type=Path, dir_okay=False), default=SUGGESTIONS,
+              show_default=True, help="Where --suggest keeps them.")
 @click.pass_obj
 @handle_errors
 def import_plan(obj: Ctx, file: Path, partnership: str, plan_id: str, title: str | None, mapping: Path | None,
-                force: bool) -> None:
+                force: bool, save_suggestions: bool, store: Path) -> None:
     """Read a plan's action table(s) from FILE (.xlsx, .csv, .docx or .pdf) into data/plans/PLAN-ID.yaml.
 
     Columns are recognised by their usual headers (Action / What we will do, Lead, Timescale / By
@@ -74,7 +79,25 @@ def import_plan(obj: Ctx, file: Path, partnership: str, plan_id: str, title: str
     click.echo(f"Wrote {rel(target)}: plan {plan_id}, {len(imp.themes)} themes, {len(imp.outcomes)} outcomes, "
                f"{len(imp.actions)} actions, {stated} stated links ({linked} actions with one); "
                f"{len(imp.warnings)} warnings.")
-    click.echo("Links the rows do not state: drivers suggest --unlinked (inferred; drivers accept records one).")
+    if not save_suggestions:
+        click.echo("Links the rows do not state: drivers suggest --unlinked, or import again with --suggest "
+                   "(inferred; drivers accept records one).")
+        return
+    from graph.answers import inferred
+    from graph.answers import suggest as sg
+    b = obj.built()
+    idx = sg.Index.build(b.data, b.nx)
+    saved = inferred.load(store)
+    n = 0
+    for a in imp.actions:
+        out = sg.suggest_for_text(idx, a["id"])
+        links = [inferred.InferredLink(a["id"], x["rel"], x["id"], x["score"], sg.METHOD, x["evidence"])
+                 for x in out["suggestions"]]
+        saved = inferred.merge(saved, a["id"], links)
+        n += len(links)
+    inferred.save(store, saved)
+    click.echo(f"Saved {n} inferred suggestions for the {len(imp.actions)} actions to {store} (not stated links: "
+               "review with drivers why ID --suggested, record one with drivers accept ACTION-ID TARGET-ID --note ...).")
 
 
 @main.command("export-plan")
