@@ -73,6 +73,13 @@ def accept(data_dir: Path, frm: str, to: str, rel_name: str | None, note: str, b
 
     if not note or not note.strip():
         raise UsageError("--note is required: say why the link holds (it becomes the link's evidence)")
+    from ..core.loader import CONTROL_RE
+    for option, value in (("--note", note), ("--by", by)):
+        bad = CONTROL_RE.search(value or "")
+        if bad or "\r" in (value or "") or (option == "--by" and "\n" in (value or "")):
+            code = ord(bad.group()) if bad else ord("\r" if "\r" in value else "\n")
+            raise UsageError(f"{option} contains the control character U+{code:04X} — remove it (type the text "
+                             "plainly; a line break in --note is fine)")
     data = load(data_dir)
     for what, rid in (("ACTION-ID", frm), ("TARGET-ID", to)):
         if rid not in data.records:

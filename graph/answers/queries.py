@@ -21,6 +21,7 @@ and put per-row look-ups in ``OPTIONAL`` or ``FILTER EXISTS``, which run once pe
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -157,16 +158,43 @@ def bind_params(q: NamedQuery, pairs: list[str] | dict[str, str]) -> dict[str, L
 
 def prepare(text: str, where: str = "query") -> Query:
     """Parse and translate SPARQL; UsageError giving the line and column of a syntax error."""
+    _check_size(text, where)
     try:
         parsed = parseQuery(text)
+    except RecursionError:
+        raise UsageError(f"{where}: the query is nested too deeply to parse — simplify it") from None
     except ParseException as e:
         near = e.line[e.col - 1:].strip()[:40]
         raise UsageError(f"{where}: malformed SPARQL at line {e.lineno}, column {e.col}: {e.msg}, "
                          f"near {near!r}") from None
     try:
         return translateQuery(parsed, initNs=PREFIXES)
+    except RecursionError:
+        raise UsageError(f"{where}: the query is nested too deeply to run — simplify it") from None
     except Exception as e:  # rdflib raises a bare Exception for an unknown prefix
         raise UsageError(f"{where}: {e}") from None
+
+
+MAX_QUERY_CHARS = 200_000
+MAX_NESTING = 64
+
+
+def _check_size(text: str, where: str) -> None:
+    """Refuse a query far larger or more deeply nested than any real one before the parser (which
+    recurses, and can take minutes on crafted input) sees it."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"{where}: the query is {len(text):,} characters; at most {MAX_QUERY_CHARS:,} — shorten it")
+    depth = deepest = 0
+    for tok in re.finditer(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>\s]*>|\#[^\n]*|[({\[]|[)}\]]""", text):
+        c = tok.group(0)
+        if c in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in ")}]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise UsageError(f"{where}: brackets are nested {deepest} deep; at most {MAX_NESTING} — simplify the query "
+                         "(or close the brackets left open)")
 
 
 def run(g: Graph, text: str | Query, bindings: dict[str, Literal] | None = None, where: str = "query") -> Result:
@@ -177,11 +205,31 @@ def run(g: Graph, text: str | Query, bindings: dict[str, Literal] | None = None,
     return as_result(g, res, kind)
 
 
+def refuse_service(query, where: str = "query") -> None:
+    """UsageError when a prepared query has a ``SERVICE`` clause anywhere in it, or ``FROM`` /
+    ``FROM NAMED`` (rdflib would fetch such a graph from the web, or read it from a file)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+    if query.algebra.get("datasetClause"):
+        raise UsageError(f"{where}: FROM and FROM NAMED are not allowed: the query already sees the whole graph, "
+                         "and they would make the server load a graph from elsewhere")
+    stack = [query.algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise UsageError(f"{where}: SERVICE is not allowed: a query answers from this graph only "
+                                 "and never makes this machine fetch from elsewhere — remove the SERVICE block")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
 def select_or_ask(q: Query, where: str = "query") -> str:
     """``"SelectQuery"`` or ``"AskQuery"``, the kind of a prepared query; any other kind is a UsageError."""
     kind = q.algebra.name
     if kind not in ("SelectQuery", "AskQuery"):
         raise UsageError(f"{where}: only SELECT and ASK queries are supported, not {kind.removesuffix('Query')}")
+    refuse_service(q, where)
     return kind
 
 
@@ -191,7 +239,13 @@ def as_result(g: Graph, res, kind: str) -> Result:
         return Result(["ask"], [{"ask": bool(res.askAnswer)}])
     cols = [str(v) for v in res.vars]
     ids: dict[URIRef, str | None] = {}
-    return Result(cols, [{c: _plain(g, row[i], ids) for i, c in enumerate(cols)} for row in res])
+    rows = res if ROW_LIMIT is None else itertools.islice(res, ROW_LIMIT)
+    return Result(cols, [{c: _plain(g, row[i], ids) for i, c in enumerate(cols)} for row in rows])
+
+
+#: rows an answer is read to at most (None: all); a query worker sets it to its row limit + 1, so a
+#: huge answer is cut while it is read instead of filling the memory first
+ROW_LIMIT: int | None = None
 
 
 def run_named(g: Graph, q: NamedQuery, params: list[str] | dict[str, str] = ()) -> Result:

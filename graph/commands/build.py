@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .base import (Ctx, Failure, Progress, echo_json, handle_errors, main, output_options, print_counts,
-                   quiet_option, writing)
+from .base import (Ctx, Failure, Progress, echo_json, handle_errors, main, outside_data, output_options,
+                   print_counts, quiet_option, writing)
 
 
 @main.command()
@@ -55,6 +55,7 @@ def build(obj: Ctx, out: Path, quiet: bool) -> None:
     Example: drivers build --out exports
     """
     from graph.publish.exports import write_exports
+    outside_data(out, "--out")
     bar = Progress(quiet)
     try:
         bar.stage("loading", 0, 1)
@@ -83,7 +84,8 @@ def _store_graph(obj: Ctx, b):
     if the cache cannot be written."""
     from graph.store.local import OxigraphBackend, StoreError, ensure_cache
     try:
-        return OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b)).graph()
+        return OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b,
+                                            built_version=getattr(obj, "built_version", None))).graph()
     except StoreError:
         return b.union
 
@@ -195,6 +197,7 @@ def synth(n: int, editions: int, actions: int, seed: int, out: Path, quiet: bool
     """
     from graph.core import synth as s
     from graph.core.lock import write_lock
+    outside_data(out, "--out")
     bar = Progress(quiet)
     try:
         with writing(out, f"to {out}"), write_lock(out):

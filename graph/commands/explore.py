@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, main, output_options, print_counts, table, writing
+from .base import (Ctx, Failure, SUGGESTIONS, echo_json, emit, handle_errors, limit_options, main, outside_data,
+                   output_options,
+                   print_counts, table, writing)
 
 
 LIST_COLUMNS = {
@@ -192,9 +194,10 @@ def list_queries(fmt: str) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter of the query (see 'drivers queries'); repeat for more.")
 @output_options("table", "json", "csv")
+@limit_options
 @click.pass_obj
 @handle_errors
-def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
+def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str, timeout: float, max_rows: int) -> None:
     """Run a named query from queries/ with its parameters bound (never pasted into the SPARQL).
 
     Exit 1 when it finds nothing; exit 2 for an unknown query, parameter, or an id parameter that
@@ -203,7 +206,7 @@ def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
     Example: drivers query what-drives --param action=nl-neglect-ap-a1
     """
     from graph.answers import reply
-    res = reply.named_query(obj.backend().run, name, list(params))
+    res = reply.named_query(obj.limited_run(timeout, max_rows), name, list(params))
     emit(res.rows, fmt, res.columns)
     if not res.rows:
         shown = " ".join(f"--param {p}" for p in params)
@@ -213,9 +216,10 @@ def query(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
 @main.command()
 @click.argument("text", metavar="QUERY-or-@FILE")
 @output_options("table", "json", "csv")
+@limit_options
 @click.pass_obj
 @handle_errors
-def sparql(obj: Ctx, text: str, fmt: str) -> None:
+def sparql(obj: Ctx, text: str, fmt: str, timeout: float, max_rows: int) -> None:
     """Run an ad hoc SELECT or ASK query on the graph; @FILE reads the query from a file.
 
     The prefixes dg:, dcterms:, prov:, skos:, rdf:, rdfs:, xsd: and org: need no PREFIX line.
@@ -225,13 +229,11 @@ def sparql(obj: Ctx, text: str, fmt: str) -> None:
     """
     where = "query"
     if text.startswith("@"):
+        from graph.core.io import read_query_file
         path = Path(text[1:])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise Failure(f"cannot read the query file {path}: {exc.strerror or exc}") from None
+        text = read_query_file(path)
         where = str(path)
-    res = obj.backend().run(text, None, where)
+    res = obj.limited_run(timeout, max_rows)(text, None, where)
     emit(res.rows, fmt, res.columns)
 
 
@@ -332,6 +334,7 @@ def viz(obj: Ctx, focus: str | None, depth: int, types: tuple[str, ...], partner
     """
     from graph.core import io
     from graph.web import page as v
+    outside_data(out, "--out")
     be = obj.backend()
     G, g = be.nx(), be.graph()
     if suggested:

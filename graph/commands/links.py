@@ -86,6 +86,8 @@ def suggest(obj: Ctx, query: str | None, top: int | None, types: tuple[str, ...]
             raise Failure("--save needs an action id: free text has no action to link from")
         links = [inferred.InferredLink(out["action"], x["rel"], x["id"], x["score"], sg.METHOD, x["evidence"])
                  for x in out["suggestions"]]
+        from .base import outside_data
+        outside_data(store, "--suggestions")
         inferred.save(store, inferred.merge(inferred.load(store), out["action"], links))
     if fmt == "json":
         echo_json(out)   # = graph.answers.reply.suggestions, what drivers serve's /api/suggest returns

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, echo_json, handle_errors, main, output_options, table, writing
+from .base import Ctx, echo_json, handle_errors, main, outside_data, output_options, table, writing
 
 
 def _load(obj: Ctx):
@@ -54,8 +54,8 @@ def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misse
     from graph.refresh import ingest as ing
     from graph.refresh.editions import find_edition
     from graph.core.lock import write_lock
-    data = _load(obj)
     if check:
+        data = _load(obj)
         ed = find_edition(data, year, partnership)
         result, _ = ing.ingest(file, year, obj.data_dir, data, partnership=ed.partnership, write=False)
         report = ing.compare(result, ed)
@@ -70,8 +70,8 @@ def ingest(obj: Ctx, file: Path, year: int, force: bool, check: bool, show_misse
             click.echo(f"  {m['number']} {m['field']}: curated {str(m['curated'])[:80]!r} / "
                        f"ingested {str(m['ingested'])[:80]!r}")
         return
-    with write_lock(obj.data_dir):
-        result, target = ing.ingest(file, year, obj.data_dir, data, force=force, partnership=partnership)
+    with write_lock(obj.data_dir):  # read under the lock: an edition another ingest just wrote is seen
+        result, target = ing.ingest(file, year, obj.data_dir, _load(obj), force=force, partnership=partnership)
     if fmt == "json":
         echo_json({**result.report(), "file": str(target)})
         return
@@ -162,9 +162,9 @@ def refresh(obj: Ctx, from_year: int, to_year: int, checklist: Path | None, forc
     from graph.refresh.editions import find_edition, start_edition
     from graph.core.io import write_many
     from graph.core.lock import write_lock
-    data = _load(obj)
-    checklist = checklist or Path(f"refresh-{to_year}.md")
-    with write_lock(obj.data_dir):
+    checklist = outside_data(checklist or Path(f"refresh-{to_year}.md"), "--checklist")
+    with write_lock(obj.data_dir):  # read under the lock, so the checks see what a concurrent command wrote
+        data = _load(obj)
         target, text, new_data = start_edition(data, obj.data_dir, from_year, to_year, force, partnership)
         ed = new_data.edition_for_year(to_year, find_edition(data, from_year, partnership).partnership)
         findings = rv.review(new_data, ed, str(to_year))
@@ -188,6 +188,7 @@ def document(obj: Ctx, year: int, fmt: str, out: Path, partnership: str | None) 
     """
     from graph.publish.document import write_document
     from graph.refresh.editions import find_edition
+    outside_data(out, "--out")
     data = _load(obj)
     ed = find_edition(data, year, partnership)
     with writing(out):
@@ -208,6 +209,7 @@ def export(obj: Ctx, year: int, fmt: str, out: Path) -> None:
     Example: drivers export --edition 2023 --format xlsx --out drivers-2023.xlsx
     """
     from graph.publish.spreadsheet import write_export
+    outside_data(out, "--out")
     data = _load(obj)
     with writing(out):
         n = write_export(data, year, fmt, out)
@@ -228,8 +230,8 @@ def import_(obj: Ctx, file: Path, year: int, force: bool) -> None:
     from graph.core.io import write_text
     from graph.core.lock import write_lock
     from graph.publish.spreadsheet import import_edition
-    data = _load(obj)
-    with write_lock(obj.data_dir):
+    with write_lock(obj.data_dir):  # read under the lock, so the checks see what a concurrent command wrote
+        data = _load(obj)
         target, text, summary = import_edition(file, year, data, obj.data_dir, force)
         write_text(target, text)
     for w in summary["warnings"]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .base import Ctx, Failure, handle_errors, main
+from .base import Ctx, Failure, Seconds, handle_errors, main
 
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
@@ -73,11 +73,11 @@ def url_of(sock: socket.socket) -> str:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests for this Host name (behind a reverse proxy that passes its own); repeat "
                    "for more.")
-@click.option("--query-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+@click.option("--query-timeout", type=Seconds(3600, 0.1), default=10.0, show_default=True,
               help="Seconds a SPARQL or named query may run before it is stopped (503).")
 @click.option("--max-rows", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True,
               help="Rows a query returns at most (the answer then says it was cut).")
-@click.option("--refresh", type=click.FloatRange(1, 86_400), default=300.0, show_default=True,
+@click.option("--refresh", type=Seconds(86_400, 1), default=300.0, show_default=True,
               help="With --endpoint: seconds between fetches of the server's graph.")
 @click.option("--access-log", is_flag=True, help="Print a line per request (for a team server, keep the proxy's).")
 @click.pass_obj

@@ -31,6 +31,9 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp makes 0600 files
 
 
+#: Any input file (a document to ingest, a spreadsheet) is read whole; past this it is refused.
+MAX_INPUT_BYTES = 200_000_000
+
 #: Data files are hand-edited text; anything bigger is a mistake (a pasted export, a binary file).
 MAX_FILE_BYTES = 5_000_000
 
@@ -92,8 +95,17 @@ if getattr(yaml, "__with_libyaml__", False):
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or a :class:`DataError` naming it (missing, a folder, no permission)."""
+    """The file's bytes, or a :class:`DataError` naming it (missing, a folder, no permission, a pipe or
+    device — which would never end — or over :data:`MAX_INPUT_BYTES`)."""
+    import stat
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            raise DataError([Problem("not a regular file (a pipe, socket or device)", file=rel(path),
+                                     hint="give the path of a saved file")])
+        if st.st_size > MAX_INPUT_BYTES:
+            raise DataError([Problem(f"the file is {st.st_size / 1e6:.0f} MB; at most {MAX_INPUT_BYTES / 1e6:.0f} MB "
+                                     "is read", file=rel(path), hint="check that this is the right file")])
         return path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(f"cannot read the file: {exc.strerror}", file=rel(path),
@@ -124,6 +136,37 @@ def read_yaml(path: Path) -> object:
                                  f"column {col})", file=name, line=line,
                                  hint="save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8)")]) from None
     return parse_yaml(text, name)
+
+
+MAX_QUERY_BYTES = 1_000_000
+
+
+def read_query_file(path: Path) -> str:
+    """A SPARQL query from a file (``drivers sparql @FILE``): UTF-8, or UTF-16 / UTF-8 with a byte order
+    mark (Notepad's "Unicode"); anything else is a :class:`DriversError` naming the file and what to do."""
+    name = rel(path)
+    try:
+        if path.stat().st_size > MAX_QUERY_BYTES:
+            raise DriversError(f"cannot read the query file {name}: it is over {MAX_QUERY_BYTES // 1000} KB — a "
+                               "query is a few lines; check that this is the right file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DriversError(f"cannot read the query file {name}: {exc.strerror or exc} — check the path") from None
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            raw, encoding = raw[len(bom):], enc
+            break
+    else:
+        encoding = "utf-8"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DriversError(f"the query file {name} is not {encoding.upper()} text (byte 0x{raw[exc.start]:02x} at byte "
+                           f"offset {exc.start}) — save it as UTF-8") from None
+    if "\0" in text:
+        raise DriversError(f"the query file {name} is binary (or UTF-16 without a byte order mark) — save it as "
+                           "UTF-8 text")
+    return text
 
 
 #: Data files nest a few levels; far deeper nesting is a mistake (unclosed brackets) or an attack.
@@ -181,12 +224,22 @@ def parse_yaml(text: str, name: str) -> object:
             msg += f" ({exc.context} that started at line {exc.context_mark.line + 1})"
         elif exc.context:
             msg = f"{exc.context}: {msg}"
-        if "\t" in msg or "'\\t'" in msg or "tab" in msg:
+        if "could not find expected ':'" in msg and exc.context_mark is not None:
+            line = exc.context_mark.line + 1  # the scanner notices on the next line; the key is on this one
+            msg = "a line without ':' inside a mapping"
+            hint = "write it as 'key: value' (or indent it as the continuation of the value above)"
+        elif (opened := _unclosed_quote(text, exc.context_mark, mark)) is not None:
+            line, msg = opened, "a quoted value starts on this line and is not closed"
+            hint = 'close the quote (") at the end of the value, or write \\" for a quote inside it'
+        elif "\t" in msg or "'\\t'" in msg or "tab" in msg:
             hint = "YAML does not allow tab characters for indentation; use spaces"
         elif "alias" in msg:
             hint = "write the value out in full instead of *name"
         elif "constructor for the tag" in msg:
             hint = "remove the '!' tag: data files hold plain text, numbers, lists and mappings"
+        elif "expected <block end>" in msg or "mapping values are not allowed" in msg:
+            hint = ("fix the YAML syntax at that line: check its indentation against the lines above (the keys of "
+                    "one record line up), or quote text containing ': ' or '#'")
         else:
             hint = "fix the YAML syntax at that line (quote text containing ': ' or '#')"
         raise DataError([Problem(f"YAML syntax error: {msg}", file=name, line=line, hint=hint)]) from None
@@ -200,17 +253,82 @@ def parse_yaml(text: str, name: str) -> object:
         raise _too_deep(name) from None
 
 
+def real_target(target: Path) -> tuple[Path, bool]:
+    """(where to write ``target``, whether to write it in place): a symbolic link is followed (the link
+    stays, its file is replaced); a character device or a pipe (``/dev/null``, ``/dev/stdout``,
+    ``>(cmd)``) is written in place, never replaced by a file; a folder, a block device or a socket
+    is a :class:`DriversError`."""
+    import stat
+    target = Path(target)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        if target.is_symlink():  # a dangling link: write where it points
+            return Path(os.path.realpath(target)), False
+        return target, False
+    except OSError:
+        return target, False  # the write itself reports it
+    real = Path(os.path.realpath(target))
+    if stat.S_ISREG(st.st_mode):
+        return real, False
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return real, True
+    kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode) else \
+        "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file"
+    raise DriversError(f"cannot write {rel(target)}: it is {kind} — give the path of a file, or choose another --out")
+
+
+def _open_in_place(target: Path, binary: bool = False):
+    """Open a device or pipe for writing, without replacing it; a pipe nobody reads is an error, not a hang."""
+    import stat
+    flags = os.O_WRONLY
+    if stat.S_ISFIFO(os.stat(target).st_mode):
+        try:
+            fd = os.open(target, flags | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == 6:  # ENXIO: no reader
+                raise DriversError(f"cannot write {rel(target)}: it is a pipe that no process is reading — start the "
+                                   "reader first, or choose another --out") from None
+            raise
+        os.set_blocking(fd, True)
+    else:
+        fd = os.open(target, flags)
+    return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _unclosed_quote(text: str, start_mark, problem_mark) -> int | None:
+    """The line (1-based) of a double-quoted value opened and not closed on its line, between the
+    start of the block the parser was in and the line it stopped at (where a stray quote leads it)."""
+    if problem_mark is None:
+        return None
+    lines = text.split("\n")
+    first = start_mark.line if start_mark is not None else 0
+    for i in range(first, min(problem_mark.line, len(lines))):
+        body = re.sub(r"\\.", "", lines[i].split(" #")[0] if '"' not in lines[i] else lines[i])
+        m = re.match(r'\s*(?:-\s+)?[^"\':]*:\s+"', body) or re.match(r'\s*-\s+"', body)
+        if m and body.count('"') % 2 == 1:
+            return i + 1
+    return None
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success."""
+    """Yield a temporary path beside ``target``; rename it onto ``target`` only on success. A device or
+    pipe is written in place from the finished temporary file (see :func:`real_target`)."""
+    target, in_place = real_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                               dir=tempfile.gettempdir() if in_place else target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, _FILE_MODE)
-        os.replace(tmp_path, target)
+        if in_place:
+            with open(tmp_path, "rb") as src, _open_in_place(target, binary=True) as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            os.chmod(tmp_path, _FILE_MODE)
+            os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -219,7 +337,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_text(target: Path, text: str) -> None:
     """Write ``text`` (UTF-8, ``\\n`` line ends) atomically; an OS error becomes a :class:`DriversError`."""
     try:
-        with atomic_path(target) as tmp:
+        real, in_place = real_target(target)
+        if in_place:
+            with _open_in_place(real) as fh:
+                fh.write(text)
+            return
+        with atomic_path(real) as tmp:
             tmp.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
         raise write_error(target, exc) from None
@@ -240,6 +363,12 @@ def write_many(files: dict[Path, str | Callable[[TextIO], object]], progress: Ca
     staged: list[tuple[Path, Path]] = []
     done: list[tuple[Path, Path | None]] = []
     target = None
+    in_place: dict[Path, str | Callable[[TextIO], object]] = {}
+    real: dict[Path, str | Callable[[TextIO], object]] = {}
+    for t, text in files.items():
+        r, special = real_target(t)
+        (in_place if special else real)[r] = text
+    files = real
     try:
         for target, text in sorted(files.items()):
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -260,6 +389,9 @@ def write_many(files: dict[Path, str | Callable[[TextIO], object]], progress: Ca
             done.append((target, backup))
             os.replace(tmp, target)
         staged = []
+        for target, text in sorted(in_place.items()):  # devices and pipes: after the files, in place
+            with _open_in_place(target) as fh:
+                text(fh) if callable(text) else fh.write(text)
     except OSError as exc:
         _roll_back(done)
         done = []

@@ -209,6 +209,8 @@ def _load_file(doc: Any, file: str, data: Data, problems: list[Problem]) -> None
                                 line=sline, id=sid, hint="give each document its own source id"))
         return
     data.sources[sid] = Source(sid, sfields.get("title", ""), sfields, file, sline)
+    if hasattr(src_raw, "line_of") and "partnership" in src_raw:
+        data.source_lines[sid] = src_raw.line_of("partnership")
 
     for section, spec in TYPES.items():
         items = doc.get(section)
@@ -284,6 +286,13 @@ def _load_extra_links(items: Any, line: int, sid: str, file: str, data: Data, pr
                                     f"{'text' if bad else 'a number'}", file=file, line=lline, id=frm,
                                     hint="quote dates, e.g. date: \"2026-11-23\""))
             continue
+        ctrl = next(((k, m) for k in ("note", "section", "by", "date", "method") if isinstance(raw.get(k), str)
+                     for m in [CONTROL_RE.search(raw[k])] if m), None)
+        if ctrl:
+            problems.append(Problem(f"link field {ctrl[0]!r} contains the control character U+{ord(ctrl[1].group()):04X}",
+                                    file=file, line=lline, id=frm,
+                                    hint="remove it (a \\e or \\x escape, or a character pasted from a PDF)"))
+            continue
         if (frm, r, to) in seen:
             problems.append(Problem(f"link {frm} {r} {to} is listed twice (also line {seen[(frm, r, to)]})",
                                     file=file, line=lline, id=frm, hint="remove one of them"))
@@ -336,6 +345,10 @@ def _load_record(item: dict, spec, sid: str, file: str, data: Data, problems: li
             if k in lk and not isinstance(lk[k], str):
                 problems.append(Problem(f"link field {k!r} must be text", file=file, line=lline, id=rid,
                                         hint=f"quote it: {k}: \"...\""))
+            elif k in lk and CONTROL_RE.search(lk[k]):
+                problems.append(Problem(f"link field {k!r} contains the control character "
+                                        f"U+{ord(CONTROL_RE.search(lk[k]).group()):04X}", file=file, line=lline,
+                                        id=rid, hint="remove it (a \\e or \\x escape, or a character pasted from a PDF)"))
         links.append(Link(r, to, str(lk.get("source") or fields.get("source") or sid),
                           str(lk.get("section") or fields.get("section", "")),
                           lk.get("quote") if isinstance(lk.get("quote"), str) else None, file, lline))
@@ -436,6 +449,14 @@ def _check_references(data: Data, problems: list[Problem]) -> None:
         if isinstance(s, int) and isinstance(e, int) and e < s:
             problems.append(Problem(f"end_year {e} is before start_year {s}", file=r.file, line=r.line, id=r.id,
                                     hint="check the years in the document"))
+    for src in data.sources.values():  # a source's partnership: its records drop out of that partnership's answers
+        p = src.fields.get("partnership")
+        if p is not None and (not isinstance(p, str) or p not in known
+                              or p in ids and ids[p].type.section != "partnerships"):
+            line = data.source_lines.get(src.id, src.line)
+            problems.append(Problem(f"the source's partnership {p!r} is not a known partnership", file=src.file,
+                                    line=line, id=src.id,
+                                    hint=_partnership_hint(p, ids)))
     for ed in data.editions.values():
         if ed.partnership not in known:
             problems.append(Problem(f"unknown partnership {ed.partnership!r}", file=ed.file, line=ed.line, id=ed.id,
@@ -498,6 +519,12 @@ def _check_part_of_cycles(data: Data, problems: list[Problem]) -> None:
                 state[nxt] = 1
                 stack.append((nxt, iter(graph[nxt])))
                 path.append(nxt)
+
+
+def _partnership_hint(bad, ids: dict) -> str:
+    parts = sorted(k for k, v in ids.items() if v.type.section == "partnerships")
+    hint = _suggest(str(bad), dict.fromkeys(parts))
+    return hint if hint.startswith("did you mean") else f"use a partnership's id: {', '.join(parts) or 'none defined'}"
 
 
 def _suggest(bad: str, ids: dict) -> str:

@@ -44,10 +44,8 @@ def lock_path(target: Path) -> Path:
 def _timeout(timeout: float | None) -> float:
     if timeout is not None:
         return timeout
-    try:
-        return float(os.environ.get("DRIVERS_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        raise DriversError("DRIVERS_LOCK_TIMEOUT must be a number of seconds, e.g. 30") from None
+    from .settings import env_number
+    return env_number("DRIVERS_LOCK_TIMEOUT", DEFAULT_TIMEOUT, 0.0, 86_400.0, "seconds")
 
 
 @contextmanager
@@ -69,9 +67,17 @@ def write_lock(target: Path, timeout: float | None = None) -> Iterator[Path]:
         raise DriversError(f"cannot create {rel(path.parent)}: {exc.strerror or exc} — check that its parent "
                            "folder exists and is writable, or choose another --out") from None
     while True:
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a link: a lock file linked to another file would have that file truncated
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            import stat
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise OSError(21, "not a regular file")
         except OSError as exc:
+            if exc.errno == 40 or path.is_symlink():  # ELOOP: it is a symbolic link
+                shown = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+                raise DriversError(f"the lock file {shown} is a symbolic link, not a file drivers made — remove "
+                                   "it (and check who made it), then try again") from None
             raise DriversError(f"cannot create the lock file {rel(path)}: {exc.strerror or exc} — check that "
                                f"{rel(path.parent)} is writable, or choose another --out") from None
         try:

@@ -221,6 +221,8 @@ class Data:
     records: dict[str, Record] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     editions: dict[str, Edition] = field(default_factory=dict)
+    #: the line of each source block's ``partnership:`` key (for its message)
+    source_lines: dict[str, int] = field(default_factory=dict)
     #: every id a file declares, even of records that failed to load (so a broken record does
     #: not also produce "unknown id" errors wherever it is linked)
     declared: set[str] = field(default_factory=set)

@@ -41,9 +41,9 @@ VALIDATION_CACHE = "validation"  # SHACL results by content hash, beside the sto
 def cache_root() -> Path:
     """Where caches live: ``$DRIVERS_CACHE_DIR``, else ``$XDG_CACHE_HOME/drivers-graph``, else
     ``~/.cache/drivers-graph`` (the Oxigraph store cache and the validation results)."""
-    import os
-    env = os.environ.get(CACHE_ENV)
-    if env:
+    from .settings import env_text
+    env = env_text(CACHE_ENV)
+    if env and env.strip():
         return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
+    xdg = env_text("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "drivers-graph"

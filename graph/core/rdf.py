@@ -48,7 +48,10 @@ def web_iri(url: str) -> URIRef:
 
 
 def base_iri(base: str) -> str:
-    """``base`` as every IRI is minted from it: ending in "/" (added if missing) or "#"."""
+    """``base`` as every IRI is minted from it: ending in "/" (added if missing) or "#". A base that
+    cannot start an IRI (a space, no scheme, ``<``) is a UsageError naming --base."""
+    from .settings import check_base
+    check_base(base)
     return base if base.endswith(("/", "#")) else base + "/"
 
 

@@ -42,3 +42,45 @@ def close_matches(word: str, options, n: int = 5, cutoff: float = 0.6) -> list[s
             pool = [o for o in options if o.lower().startswith(head)][:CLOSE_POOL]
         options = pool
     return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)
+
+
+_QUOTED_ID = re.compile(r"'([^'\s]{1,120})'")
+
+
+def lookalikes(token: str) -> list[str]:
+    """The characters of an id-like ``token`` that are not plain ASCII, each as ``U+XXXX NAME at position N``:
+    a Cyrillic 'а' or a non-breaking hyphen looks right and never matches."""
+    import unicodedata
+    return [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')} at position {i}"
+            for i, c in enumerate(token, start=1) if ord(c) > 0x7E or ord(c) < 0x20]
+
+
+def explain_lookalikes(message: str) -> str:
+    """``message`` with each quoted id-like token (no spaces; some ASCII letters or digits) that holds
+    other characters followed by their code points, once per token — so a homoglyph is visible.
+
+    >>> explain_lookalikes("unknown id 'аct-a'")
+    "unknown id 'аct-a' (it contains U+0430 CYRILLIC SMALL LETTER A at position 1: retype it in plain letters)"
+    """
+    seen: set[str] = set()
+
+    def repl(m: re.Match) -> str:
+        token = m.group(1)
+        if token in seen or not re.search(r"[A-Za-z0-9]", token):
+            return m.group(0)
+        odd = lookalikes(token)
+        if not odd or len(odd) > 3 or token.startswith(("http", "/")):
+            return m.group(0)
+        seen.add(token)
+        return f"{m.group(0)} (it contains {', '.join(odd)}: retype it in plain letters)"
+    return _QUOTED_ID.sub(repl, message)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (ESC, CR, bidi overrides ...) shown as ``\\xNN``: text from a file, a
+    server or an argument cannot move the cursor, clear the screen or reorder what the officer reads."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                        text)

@@ -168,7 +168,8 @@ def read_sheet(path: Path) -> Sheet:
     """The rows of an .xlsx or .csv file (blank rows skipped)."""
     name = rel(path)
     if not path.is_file():
-        raise DataError([Problem("no such file", file=name, hint="give the path of an exported .xlsx or .csv")])
+        raise DataError([Problem("no such file" if not path.exists() else "not a regular file (a folder, pipe or device)",
+                                 file=name, hint="give the path of an exported .xlsx or .csv")])
     sheet_name = None
     if path.suffix.lower() == ".xlsx":
         import zipfile

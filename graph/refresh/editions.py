@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..core.errors import DataError, Problem
+from ..core.errors import DataError, Problem, rel
 from ..core.model import Data, Edition, Entry
 
 #: Key order of an entry, as in data/SCHEMA.md.
@@ -99,6 +99,9 @@ def refuse_replace(existing: Edition | None, target: Path, force: bool, step: st
     """Raise :class:`DataError` unless writing ``target`` may replace ``existing`` (the edition already
     there for the year): only with ``force``, and never a curated edition that lives in another file."""
     if existing is None:
+        if target.exists() and not force:  # a file there that does not load as that year's edition
+            raise DataError([Problem(f"{rel(target)} already exists", file=file,
+                                     hint=f"{force_hint.replace('replace it', 'replace the file')}")])
         return
     if not force:
         raise DataError([Problem(f"edition {existing.year} already exists ({existing.id}, {existing.file}:"

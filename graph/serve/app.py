@@ -240,7 +240,10 @@ def json_response(obj, status: int = 200, headers: dict | None = None, body: byt
 
 def error_response(status: int, message: str, headers: dict | None = None) -> Response:
     from http import HTTPStatus
-    return json_response({"status": status, "error": HTTPStatus(status).phrase, "message": message}, status, headers)
+
+    from ..core.secrets import redact
+    return json_response({"status": status, "error": HTTPStatus(status).phrase, "message": redact(message)}, status,
+                         headers)
 
 
 def status_of(exc: Exception) -> int:
@@ -434,8 +437,16 @@ def create_app(source: Source | Live, *, limits: Limits = Limits(), cors: tuple[
     return star
 
 
+class _Redacting(logging.Formatter):
+    """Log lines (tracebacks included) with every credential redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ..core.secrets import redact
+        return redact(super().format(record))
+
+
 def _stderr_logging() -> None:
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(_Redacting("%(levelname)s: %(message)s"))
         log.addHandler(handler)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..core.errors import DriversError
+from ..store.worker import WorkerSpec
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ class Source:
             built = build_graph(self.data_dir, self.base, check=False)
             return MemoryBackend(lambda: built), WorkerSpec("rdflib", str(self.data_dir), self.base)
         from ..store.local import OxigraphBackend, ensure_cache
-        folder = ensure_cache(self.data_dir, self.base)
-        return OxigraphBackend(folder), WorkerSpec("oxigraph", str(folder), self.base)
+        folder = ensure_cache(self.data_dir, self.base, open_store=True)  # the query workers open it too
+        return (OxigraphBackend(folder, heal=lambda reason: ensure_cache(self.data_dir, self.base, damaged=reason)),
+                WorkerSpec("oxigraph", str(folder), self.base))
 
     def records(self, backend: Any):
         """The loaded records (``suggest`` indexes them), from the backend when it holds them."""
@@ -76,15 +78,6 @@ class Source:
             return get().data
         from ..core.loader import load
         return load(self.data_dir)
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """How a query worker process opens the same store (plain strings: it is pickled)."""
-
-    kind: str  # "oxigraph" (a cache folder), "rdflib" (a data folder) or "remote" (an endpoint)
-    where: str
-    base: str
 
 
 class _Lazy:
@@ -286,5 +279,6 @@ class Live:
         if building is not None:
             out["updating"] = True
         if failed is not None:
-            out["problem"] = failed[1]
+            from ..core.secrets import redact
+            out["problem"] = redact(failed[1])
         return out

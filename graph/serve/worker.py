@@ -6,7 +6,7 @@ send the query to a worker process that has the same store open, and wait at mos
 ``timeout`` seconds: past that the worker is killed (its query with it), the answer is 503, and a
 new worker is started for the next query. A worker that dies (out of memory) gives 503 likewise.
 
-* Each worker opens the store as the command line does (:class:`~.live.WorkerSpec`): the Oxigraph
+* Each worker opens the store as the command line does (:class:`graph.store.worker.WorkerSpec`, the same worker the command line uses): the Oxigraph
   cache folder read-only, the rdflib graph built from the data folder, or the SPARQL server.
 * Only SELECT and ASK (as ``drivers sparql``), never ``SERVICE`` or ``FROM``: a query cannot make
   this machine fetch from anywhere (against ``--endpoint``, not the SPARQL server either).
@@ -17,26 +17,17 @@ new worker is started for the next query. A worker that dies (out of memory) giv
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from ..answers.queries import refuse_service  # noqa: F401 - re-exported: the server's check is the CLI's
 from ..core.errors import DriversError, UsageError
-from .live import WorkerSpec
+from ..store.worker import START_TIMEOUT, Answer, QueryFailed, QueryTimeout, WorkerSpec
+from ..store.worker import Worker as _Worker
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
-START_TIMEOUT = 300.0  # opening the store in a new worker (building the rdflib graph at scale takes a while)
-
-
-class QueryTimeout(DriversError):
-    """A query ran past the server's time limit (HTTP 503)."""
-
-
-class QueryFailed(DriversError):
-    """The worker running a query died or could not start (HTTP 503)."""
 
 
 @dataclass(frozen=True)
@@ -46,128 +37,7 @@ class Limits:
     workers: int = 2
 
 
-@dataclass
-class Answer:
-    columns: list[str]
-    rows: list[dict]
-    truncated: bool = False
-
-
-def refuse_service(query, where: str = "query") -> None:
-    """UsageError when a prepared query has a ``SERVICE`` clause anywhere in it, or ``FROM`` /
-    ``FROM NAMED`` (rdflib would fetch such a graph from the web, or read it from a file)."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-    if query.algebra.get("datasetClause"):
-        raise UsageError(f"{where}: FROM and FROM NAMED are not allowed: the query already sees the whole graph, "
-                         "and they would make the server load a graph from elsewhere")
-    stack = [query.algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                raise UsageError(f"{where}: SERVICE is not allowed: a query here answers from this graph only "
-                                 "and never makes the server fetch from elsewhere")
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend(node)
-
-
-# -- in the worker process ------------------------------------------------------------------------
-
-def _open(spec: WorkerSpec):
-    if spec.kind == "oxigraph":
-        from ..store.local import OxigraphBackend
-        return OxigraphBackend(Path(spec.where))
-    if spec.kind == "rdflib":
-        from ..core.pipeline import build_graph
-        from ..store.local import MemoryBackend
-        built = build_graph(Path(spec.where), spec.base, check=False)
-        return MemoryBackend(lambda: built)
-    from ..store.remote import RemoteBackend
-    return RemoteBackend(spec.where, spec.base)
-
-
-def _run(backend, text: str, bindings: dict | None, where: str, max_rows: int) -> tuple:
-    from ..answers import queries as q
-    refuse_service(q.prepare(text, where), where)
-    res = backend.run(text, bindings, where)
-    return ("ok", res.columns, res.rows[:max_rows], len(res.rows) > max_rows)
-
-
-def _main(conn, spec: WorkerSpec) -> None:  # pragma: no cover - runs in the child process
-    try:
-        backend = _open(spec)
-        backend.graph() if spec.kind != "remote" else None
-        conn.send(("ready",))
-    except BaseException as exc:  # noqa: BLE001 - told to the parent, which answers 503
-        conn.send(("error", "start", str(exc) if isinstance(exc, DriversError) else f"{type(exc).__name__}: {exc}"))
-        return
-    while True:
-        try:
-            text, bindings, where, max_rows = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        try:
-            reply = _run(backend, text, bindings, where, max_rows)
-        except UsageError as exc:
-            reply = ("error", "usage", str(exc))
-        except DriversError as exc:
-            reply = ("error", "remote" if type(exc).__name__ == "RemoteError" else "failed", str(exc))
-        except RecursionError:
-            reply = ("error", "usage", f"{where}: the query is nested too deeply to run")
-        except MemoryError:
-            reply = ("error", "failed", f"{where}: the query needs more memory than the server has")
-        except Exception as exc:  # noqa: BLE001 - a message, never a traceback
-            reply = ("error", "failed", f"{where}: the query failed: {type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
 # -- in the server ----------------------------------------------------------------------------------
-
-class _Worker:
-    def __init__(self, spec: WorkerSpec):
-        ctx = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-        self.spec = spec
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_main, args=(child, spec), name="drivers-query", daemon=True)
-        self.proc.start()
-        child.close()
-        self.ready = False
-
-    def wait_ready(self, timeout: float) -> None:
-        if self.ready:
-            return
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise QueryFailed(f"the query worker did not open the store within {timeout:g} s")
-        try:
-            msg = self.conn.recv()
-        except (EOFError, OSError):
-            self.kill()
-            raise QueryFailed("the query worker stopped while opening the store") from None
-        if msg[0] != "ready":
-            self.kill()
-            raise QueryFailed(f"the query worker cannot open the store: {msg[2]}")
-        self.ready = True
-
-    def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.join(5)
-        except (OSError, ValueError, AssertionError):
-            pass
-        try:
-            self.conn.close()
-        except OSError:
-            pass
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.is_alive()
-
 
 class QueryPool:
     """Worker processes for one store at a time (the current snapshot's), each running one query."""

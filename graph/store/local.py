@@ -40,7 +40,8 @@ if TYPE_CHECKING:  # heavy: imported only where used
 STORES = ("oxigraph", "rdflib")
 DEFAULT_STORE = "oxigraph"
 KEEP = 8  # cache entries kept (least recently used go first)
-_FORMAT = "1"  # bump when the cache layout changes
+_FORMAT = "2"  # bump when the cache layout changes (2: the complete.json marker)
+MARKER = "complete.json"  # written last: an entry without it (or whose files differ from it) is damaged
 
 
 class StoreError(DriversError):
@@ -68,6 +69,8 @@ def fingerprint(data_dir: Path, base: str) -> str:
     for path in _data_files(data_dir):
         h.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         try:
+            if not path.is_file():  # a pipe or device among the data files: never read (the loader says so)
+                raise OSError
             h.update(path.read_bytes() + b"\0")
         except OSError:
             h.update(b"unreadable\0")  # the loader reports it with file and line
@@ -155,10 +158,12 @@ def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = No
         store.flush()
         del store
         (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
+        sizes = {name: (tmp / name).stat().st_size for name in ("meta.json", "view.json")}
+        (tmp / MARKER).write_text(json.dumps({"format": _FORMAT, "files": sizes}), encoding="utf-8")
         try:
             os.rename(tmp, target)
         except OSError:
-            if not (target / "meta.json").exists():  # not another process's finished copy
+            if damage(target) is not None:  # not another process's finished copy
                 raise
     finally:
         if tmp.exists():
@@ -187,28 +192,97 @@ def _prune(root: Path, keep: int = KEEP) -> None:
             pass
 
 
-def ensure_cache(data_dir: Path, base: str, built: Built | None = None) -> Path:
-    """The cache folder for this data, built first if missing. ``built`` saves a rebuild."""
-    root = cache_root()
-    target = root / fingerprint(data_dir, base)
-    if (target / "meta.json").exists():
-        try:
-            os.utime(target)
-        except OSError:
-            pass
-        return target
-    if built is None:
-        data, sink = build_sink(data_dir, base)
-        docs = {sid: s.title for sid, s in data.sources.items()}
-    else:
-        sink, docs = built.quads, documents(built)
+def damage(entry: Path, open_store: bool = True) -> str | None:
+    """What is wrong with a cache entry (None: it is whole): the complete marker, its files' sizes, the
+    metadata, and (``open_store``) that the Oxigraph store opens."""
+    if not entry.is_dir():
+        return "missing"
     try:
-        write_cache(sink, docs, target, view_json(built.nx) if built is not None else None)
-        _prune(root)
-    except OSError as exc:
-        raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
-                         f"{CACHE_ENV} to a writable folder, or use --store rdflib") from None
-    return target
+        marker = json.loads((entry / MARKER).read_text(encoding="utf-8"))
+        sizes = marker["files"]
+        if marker.get("format") != _FORMAT or not isinstance(sizes, dict):
+            return f"{MARKER} is of another format"
+        for name, size in sizes.items():
+            if (entry / name).stat().st_size != size:
+                return f"{name} is {(entry / name).stat().st_size} bytes, not {size}"
+        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or not isinstance(meta.get("documents"), dict):
+            return "meta.json has the wrong shape"
+    except FileNotFoundError as exc:
+        return f"{Path(exc.filename or '?').name} is missing"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:200]
+    if open_store:
+        try:
+            import pyoxigraph as ox
+            store = ox.Store.read_only(str(entry / "store"))
+            del store
+        except (OSError, ValueError, RuntimeError) as exc:
+            return f"its Oxigraph store does not open ({exc})"[:200]
+    return None
+
+
+def _discard(entry: Path, reason: str) -> None:
+    """Move a damaged entry out of the way (renamed first, so no reader meets it half deleted)."""
+    import sys
+    try:  # one line on stderr (the server's log under drivers serve)
+        print(f"drivers: the store cache {entry} was damaged ({reason[:160]}); rebuilding it", file=sys.stderr,
+              flush=True)
+    except (OSError, ValueError):
+        pass
+    aside = entry.with_name(f".damaged-{entry.name}-{os.getpid()}")
+    try:
+        os.rename(entry, aside)
+    except OSError:
+        aside = entry
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def ensure_cache(data_dir: Path, base: str, built: Built | None = None, built_version: str | None = None,
+                 damaged: str | None = None, open_store: bool = False) -> Path:
+    """The cache folder for this data, built first if missing or damaged (one line on stderr says so).
+
+    ``built`` saves a rebuild, and is used only when ``built_version`` (the fingerprint taken before it
+    was loaded) is this run's fingerprint: the entry always holds what its name says. The fingerprint
+    is taken again after a build from the files; if the files changed meanwhile, it is built again.
+    ``damaged``: the reason a reader found the entry damaged (it is rebuilt). ``open_store``: also check
+    that the store opens (50-100 ms; for a caller that hands the folder to another process, which cannot
+    heal it — otherwise :class:`OxigraphBackend` finds and heals that when it first opens the store, and
+    ``why``, which reads only the view, never pays for it).
+    """
+    root = cache_root()
+    for _ in range(3):
+        version = fingerprint(data_dir, base)
+        target = root / version
+        if damaged is not None and target.exists():
+            _discard(target, damaged)
+            damaged = None
+        if target.exists():
+            reason = damage(target, open_store)
+            if reason is None:
+                try:
+                    os.utime(target)
+                except OSError:
+                    pass
+                return target
+            _discard(target, reason)
+        use_built = built is not None and built_version == version
+        if not use_built:
+            data, sink = build_sink(data_dir, base)
+            docs = {sid: s.title for sid, s in data.sources.items()}
+            if fingerprint(data_dir, base) != version:  # the files changed while they were read
+                continue
+        else:
+            sink, docs = built.quads, documents(built)
+        try:
+            write_cache(sink, docs, target, view_json(built.nx) if use_built else None)
+            _prune(root)
+        except OSError as exc:
+            raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
+                             f"{CACHE_ENV} to a writable folder, or use --store rdflib") from None
+        return target
+    raise StoreError(f"the data files in {data_dir} kept changing while the store cache was built — wait until "
+                     "they are saved, then run the command again")
 
 
 # -- backends ----------------------------------------------------------------------------------
@@ -297,9 +371,21 @@ class OxigraphBackend(StoreBackend):
 
     _meta = None
 
-    def __init__(self, folder: Path, store=None):
+    def __init__(self, folder: Path, store=None, heal=None):
         self.folder = folder
         self._store = store
+        self._heal = heal  # heal(reason) -> a rebuilt folder, for an entry found damaged in use
+
+    def _damaged(self, what: str, exc: Exception):
+        """Rebuild the entry once (if this backend knows how), else a StoreError saying what to do."""
+        reason = f"{what}: {type(exc).__name__}: {exc}"[:200]
+        if self._heal is not None:
+            heal, self._heal = self._heal, None
+            self.folder = heal(reason)
+            self._store = self._graph = self._view = self._nx = self._meta = None
+            return True
+        raise StoreError(f"the store cache {self.folder} is damaged ({reason}) — delete that folder (it is rebuilt "
+                         "on the next run)") from None
 
     @property
     def store(self):
@@ -307,17 +393,28 @@ class OxigraphBackend(StoreBackend):
             import pyoxigraph as ox
             try:
                 self._store = ox.Store.read_only(str(self.folder / "store"))
-            except OSError as exc:
-                raise StoreError(f"cannot open the Oxigraph store in {self.folder}: {exc} — delete the "
-                                 f"folder to rebuild it") from None
+            except (OSError, ValueError, RuntimeError) as exc:
+                self._damaged("its Oxigraph store does not open", exc)
+                return self.store
         return self._store
 
     def _read_view(self) -> dict:
-        return json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
+        try:
+            view = json.loads((self.folder / "view.json").read_text(encoding="utf-8"))
+            if not isinstance(view, dict):
+                raise ValueError("not an object")
+            return view
+        except (OSError, ValueError) as exc:
+            self._damaged("view.json cannot be read", exc)
+            return self._read_view()
 
     def meta(self) -> dict:
         if self._meta is None:
-            self._meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+            try:
+                self._meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                self._damaged("meta.json cannot be read", exc)
+                return self.meta()
         return self._meta
 
     def documents(self) -> dict[str, str]:
@@ -426,5 +523,6 @@ def backend(data_dir: Path, base: str, store: str, get_built) -> Backend:
     if store == "rdflib":
         return MemoryBackend(get_built)
     if store == "oxigraph":
-        return OxigraphBackend(ensure_cache(data_dir, base))
+        return OxigraphBackend(ensure_cache(data_dir, base),
+                               heal=lambda reason: ensure_cache(data_dir, base, damaged=reason))
     raise UsageError(f"unknown store {store!r}; use one of: {', '.join(STORES)}")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,13 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.errors import DriversError, UsageError
+from ..core.secrets import PASSWORD_ENV, TOKEN_ENV, USER_ENV, cut, header_value, redact
+from ..core.settings import env_number, env_seconds
 from .local import StoreBackend, build_sink, ntriples, substituted_query, view_from_store
 
 if TYPE_CHECKING:
     from ..answers.queries import Result
 
-TOKEN_ENV, USER_ENV, PASSWORD_ENV, TIMEOUT_ENV = ("DRIVERS_ENDPOINT_TOKEN", "DRIVERS_ENDPOINT_USER",
-                                                  "DRIVERS_ENDPOINT_PASSWORD", "DRIVERS_ENDPOINT_TIMEOUT")
+TIMEOUT_ENV = "DRIVERS_ENDPOINT_TIMEOUT"
 UNION = "graph/union"
 
 
@@ -47,15 +49,27 @@ class RemoteError(DriversError):
 
 def safe_url(url: str) -> str:
     """The URL as shown in messages: no user, password, query string or fragment."""
-    p = urllib.parse.urlsplit(url)
-    host = p.hostname or ""
-    if p.port:
-        host = f"{host}:{p.port}"
-    return urllib.parse.urlunsplit((p.scheme, host, p.path, "", ""))
+    from ..core.text import terminal_safe
+    try:
+        p = urllib.parse.urlsplit(url)
+        host = p.hostname or ""
+        if p.port:
+            host = f"{host}:{p.port}"
+        shown = urllib.parse.urlunsplit((p.scheme, host, p.path, "", ""))
+    except ValueError:
+        shown = url.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    return terminal_safe(redact(shown))
 
 
 def check_url(url: str, what: str = "--endpoint") -> str:
-    p = urllib.parse.urlsplit(url)
+    try:
+        p = urllib.parse.urlsplit(url)
+        p.port  # noqa: B018 - raises ValueError when out of range
+    except ValueError as exc:
+        raise UsageError(f"{what} {safe_url(url)!r} is not a valid URL ({exc}) — give one like "
+                         "http://127.0.0.1:7878/query") from None
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise UsageError(f"{what} {safe_url(url)!r} contains a space or control character — write a space as %20")
     if p.scheme not in ("http", "https") or not p.hostname:
         raise UsageError(f"{what} must be an http:// or https:// URL, not {safe_url(url)!r}")
     if p.username or p.password:
@@ -79,57 +93,184 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
                                      "pass that URL instead)", headers, fp)
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
+MAX_MB_ENV = "DRIVERS_ENDPOINT_MAX_MB"
+DEFAULT_MAX_MB = 1024  # an answer larger than this is refused (the union graph of 256 partnerships is ~400 MB)
+ERROR_BODY = 64 * 1024  # bytes of an error body read (redacted whole, then cut to a line)
+
+
+class _Deadline:
+    """One request's total time limit: past it, every socket the request opened is shut down, so a
+    server that sends a byte every few seconds cannot keep a read going (a socket timeout alone
+    is per read)."""
+
+    def __init__(self, seconds: float):
+        import threading
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._socks: list = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        return max(0.001, self.end - time.monotonic())
+
+    def register(self, sock):
+        with self._lock:
+            self._socks.append(sock)
+            if self.expired:
+                self._shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock) -> None:
+        import socket
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _connection(base, deadline: _Deadline):
+    class Conn(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args, **kwargs):
+            kwargs["timeout"] = deadline.left()
+            super().__init__(*args, **kwargs)
+            create = self._create_connection
+            self._create_connection = lambda *a, **k: deadline.register(create(*a, **k))
+    return Conn
+
+
+def _opener(deadline: _Deadline):
+    import http.client
+    import ssl
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(_connection(http.client.HTTPConnection, deadline), req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def __init__(self):
+            super().__init__(context=ssl.create_default_context())
+
+        def https_open(self, req):
+            return self.do_open(_connection(http.client.HTTPSConnection, deadline), req, context=self._context)
+
+    return urllib.request.build_opener(_NoRedirect, HTTP, HTTPS)
 
 
 def _auth() -> dict[str, str]:
     token = os.environ.get(TOKEN_ENV)
     if token:
+        header_value(TOKEN_ENV, token)
+        if token != token.strip() or any(c.isspace() for c in token) or not token.isascii():
+            raise UsageError(f"{TOKEN_ENV} has spaces or non-ASCII characters in it; a bearer token is one word of "
+                             "letters, digits and -._~+/= — check that it was copied whole, without extra text")
         return {"Authorization": f"Bearer {token}"}
     user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if user is not None or password is not None:
+        header_value(USER_ENV, user or "")
+        header_value(PASSWORD_ENV, password or "")
+        if ":" in (user or ""):
+            raise UsageError(f"{USER_ENV} contains ':', which HTTP Basic cannot send in a user name — check it")
         pair = f"{user or ''}:{password or ''}".encode("utf-8")
         return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
     return {}
 
 
 def _timeout() -> float:
-    raw = os.environ.get(TIMEOUT_ENV, "60")
-    try:
-        value = float(raw)
-    except ValueError:
-        raise UsageError(f"{TIMEOUT_ENV} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise UsageError(f"{TIMEOUT_ENV} must be more than 0 seconds")
-    return value
+    return env_seconds(TIMEOUT_ENV, 60.0)
+
+
+def _max_bytes() -> int:
+    return int(env_number(MAX_MB_ENV, DEFAULT_MAX_MB, minimum=1, maximum=1_000_000) * 1024 * 1024)
+
+
+def _read(resp, limit: int, deadline: _Deadline, url: str) -> bytes:
+    length = resp.headers.get("Content-Length")
+    if length and length.strip().isdigit() and int(length) > limit:
+        raise RemoteError(f"the SPARQL server at {safe_url(url)} sent an answer of {int(length) / 1e6:.0f} MB, more than "
+                          f"{MAX_MB_ENV} allows ({limit / 1024 / 1024:g} MB) — narrow the query, or raise {MAX_MB_ENV}")
+    chunks, size = [], 0
+    while True:
+        chunk = resp.read(min(1 << 16, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise RemoteError(f"the SPARQL server at {safe_url(url)} sent more than {limit / 1024 / 1024:g} MB "
+                              f"({MAX_MB_ENV}) — narrow the query, or raise {MAX_MB_ENV}")
+    if deadline.expired:  # the socket was shut down: what was read is not the whole answer
+        raise TimeoutError
+    return b"".join(chunks)
 
 
 def request(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> bytes:
-    """One HTTP request with credentials, timeout and clear errors (credentials never in a message)."""
-    req = urllib.request.Request(url, data=body, method=method, headers={**(headers or {}), **_auth()})
+    """One HTTP request with credentials, a total deadline, a size cap and clear errors (credentials
+    never in a message: every message goes through :func:`graph.core.secrets.redact`)."""
     try:
-        with _OPENER.open(req, timeout=_timeout()) as resp:
-            return resp.read()
+        return _request(method, url, body, headers)
+    except RemoteError as exc:
+        raise RemoteError(redact(str(exc))) from None
+
+
+def _request(method: str, url: str, body: bytes | None, headers: dict[str, str] | None) -> bytes:
+    seconds = _timeout()
+    limit = _max_bytes()
+    auth = _auth()
+    req = urllib.request.Request(url, data=body, method=method, headers={**(headers or {}), **auth})
+    deadline = _Deadline(seconds)
+    late = (f"no complete answer from the SPARQL server at {safe_url(url)} within {seconds:g} s — check the URL, "
+            f"or raise {TIMEOUT_ENV} (now {seconds:g} s)")
+    try:
+        with _opener(deadline).open(req, timeout=deadline.left()) as resp:
+            return _read(resp, limit, deadline, url)
     except urllib.error.HTTPError as exc:
         detail = ""
         try:
-            detail = " ".join(exc.read(400).decode("utf-8", "replace").split())[:300]
-            for secret in filter(None, (os.environ.get(TOKEN_ENV), os.environ.get(PASSWORD_ENV),
-                                        *(v.split()[-1] for v in _auth().values()))):
-                detail = detail.replace(secret, "***")  # a server may echo the request's credentials
+            raw = exc.read(ERROR_BODY).decode("utf-8", "replace") if exc.fp is not None else ""
+            detail = cut(" ".join(redact(raw).split()), 300)
         except Exception:  # noqa: BLE001 - the body is only a hint
-            pass
+            detail = ""
         hint = ""
         if exc.code in (401, 403):
             hint = f" — set {TOKEN_ENV}, or {USER_ENV} and {PASSWORD_ENV}, to credentials the server accepts"
+        reason = cut(" ".join(redact(str(exc.reason)).split()), 200)
         raise RemoteError(f"the SPARQL server at {safe_url(url)} answered {method} with HTTP {exc.code} "
-                          f"{exc.reason}{': ' + detail if detail else ''}{hint}") from None
+                          f"{reason}{': ' + detail if detail else ''}{hint}") from None
+    except RemoteError:
+        raise
     except urllib.error.URLError as exc:
+        if deadline.expired:
+            raise RemoteError(late) from None
         raise RemoteError(f"cannot reach the SPARQL server at {safe_url(url)}: {exc.reason} — check the URL "
                           "and that the server is running") from None
-    except (TimeoutError, OSError) as exc:
-        raise RemoteError(f"no answer from the SPARQL server at {safe_url(url)}: {exc} — check the URL, or raise "
-                          f"{TIMEOUT_ENV} (now {_timeout():g} s)") from None
+    except (TimeoutError, OSError, http_client().HTTPException) as exc:
+        if deadline.expired or isinstance(exc, TimeoutError):
+            raise RemoteError(late) from None
+        raise RemoteError(f"the SPARQL server at {safe_url(url)} broke off its answer ({type(exc).__name__}: "
+                          f"{exc}) — check the URL and the server's log") from None
+    except ValueError as exc:  # http.client's own checks of what it was given
+        raise RemoteError(f"cannot send the request to {safe_url(url)}: {exc}") from None
+    finally:
+        deadline.cancel()
+
+
+def http_client():
+    import http.client
+    return http.client
 
 
 def _with_params(url: str, **params: str) -> str:
@@ -170,7 +311,7 @@ def _put(gsp: str, graph: str, text: str) -> None:
 
 def named_graphs(endpoint: str) -> list[str]:
     res = _select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", None)
-    return sorted(b["g"]["value"] for b in res["results"]["bindings"] if "g" in b)
+    return sorted(b["g"]["value"] for b in res.get("results", {}).get("bindings", []) if "g" in b)
 
 
 def _select(endpoint: str, query: str, default_graph: str | None) -> dict:
@@ -180,11 +321,32 @@ def _select(endpoint: str, query: str, default_graph: str | None) -> dict:
     raw = request("POST", endpoint, urllib.parse.urlencode(form).encode("utf-8"),
                   {"Content-Type": "application/x-www-form-urlencoded",
                    "Accept": "application/sparql-results+json"})
+    bad = RemoteError(f"the SPARQL server at {safe_url(endpoint)} did not answer with SPARQL JSON results; "
+                      "is --endpoint its query URL?")
     try:
-        return json.loads(raw)
-    except ValueError:
-        raise RemoteError(f"the SPARQL server at {safe_url(endpoint)} did not answer with SPARQL JSON results; "
-                          "is --endpoint its query URL?") from None
+        res = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise bad from None
+    if not isinstance(res, dict):
+        raise bad
+    if "boolean" in res:
+        if not isinstance(res["boolean"], bool):
+            raise bad
+        return res
+    head, results = res.get("head"), res.get("results")
+    if not (isinstance(head, dict) and isinstance(head.get("vars", []), list)
+            and all(isinstance(v, str) for v in head.get("vars", []))
+            and isinstance(results, dict) and isinstance(results.get("bindings"), list)):
+        raise bad
+    for b in results["bindings"]:
+        if not isinstance(b, dict):
+            raise bad
+        for term in b.values():
+            if not (isinstance(term, dict) and term.get("type") in ("uri", "literal", "bnode", "typed-literal")
+                    and isinstance(term.get("value"), str)
+                    and all(isinstance(term.get(k, ""), str) for k in ("xml:lang", "datatype"))):
+                raise bad
+    return res
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -211,7 +373,7 @@ class RemoteBackend(StoreBackend):
             store = ox.Store()
             try:
                 store.load(raw, ox.RdfFormat.N_TRIPLES)
-            except SyntaxError:
+            except (SyntaxError, ValueError, OSError):
                 raise RemoteError(f"the SPARQL server at {safe_url(self.endpoint)} did not answer with N-Triples; "
                                   "is --endpoint its query URL?") from None
             if not raw.strip():
@@ -240,7 +402,7 @@ class RemoteBackend(StoreBackend):
         res = _select(self.endpoint, declared + text, self.union)
         if kind == "AskQuery":
             return q.Result(["ask"], [{"ask": bool(res.get("boolean"))}])
-        cols = list(res["head"]["vars"])
+        cols = list(res["head"].get("vars", []))
         rows = [{c: _term(b.get(c)) for c in cols} for b in res["results"]["bindings"]]
         iris = sorted({v for r in rows for v in r.values() if _is_iri(v)})
         ids = self._ids(iris)
@@ -257,7 +419,8 @@ class RemoteBackend(StoreBackend):
                           "?s <http://purl.org/dc/terms/identifier> ?id }", self.union)
             found: dict = {}
             for b in res["results"]["bindings"]:
-                found.setdefault(b["s"]["value"], []).append(b["id"]["value"])
+                if "s" in b and "id" in b:
+                    found.setdefault(b["s"]["value"], []).append(b["id"]["value"])
             for i in chunk:
                 if str(i) in found:
                     ids[i] = sorted(found[str(i)])[0]

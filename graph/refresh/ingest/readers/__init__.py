@@ -22,6 +22,14 @@ __all__ = ["Reading", "pdf_tables", "read_lines"]
 
 def read_lines(path: Path) -> Reading:
     """The file as a :class:`Reading`, by its suffix (.pdf, .docx, .md/.markdown, else text)."""
+    from ....core.io import read_bytes
+    if not path.is_dir():
+        import stat
+        try:
+            if not stat.S_ISREG(path.stat().st_mode):
+                read_bytes(path)  # its DataError: a pipe or a device (/dev/zero would never end)
+        except OSError:
+            pass  # each reader reports a missing file in its own words
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         return pdf_lines(path)
