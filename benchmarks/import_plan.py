@@ -52,7 +52,7 @@ def measure(plan: str, fmt: str, work: Path) -> dict:
     src = work / f"{plan}.{fmt}"
     (write_xlsx if fmt == "xlsx" else write_docx)(seed_tables(plan), src)
     folder = work / f"{plan}-{fmt}"
-    drivers = [sys.executable, "-m", "cli"] if False else [str(Path(sys.executable).with_name("drivers"))]
+    drivers = [str(Path(sys.executable).with_name("drivers"))]  # the drivers of this Python (the venv)
     subprocess.run([*drivers, "init", str(folder), "--partnership", partnership, "--name", partnership],
                    check=True, capture_output=True)
     r = subprocess.run([*drivers, "import-plan", str(src), "--partnership", partnership, "--plan-id",

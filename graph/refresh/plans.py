@@ -152,6 +152,15 @@ def _xlsx(path: Path) -> list[Table]:
 
     import openpyxl
     try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _err(path, f"not a readable Excel workbook ({type(exc).__name__})",
+                   "open it in Excel and save it again as .xlsx") from None
+    if unpacked > 10 * MAX_BYTES:
+        raise _err(path, f"the workbook unpacks to {unpacked / 1e6:.0f} MB (at most {10 * MAX_BYTES / 1e6:.0f} MB)",
+                   "export only the action plan's sheet")
+    try:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise _err(path, f"not a readable Excel workbook ({type(exc).__name__})",
@@ -417,10 +426,6 @@ class Imported:
     warnings: list[str]
 
 
-def _theme_title(caption: str) -> str:
-    return caption
-
-
 def plan_records(path: Path, tables: list[Table], data: Data, partnership: str, plan_id: str, title: str | None,
                  mapping: dict[str, str]) -> Imported:
     name = path.name
@@ -506,11 +511,6 @@ def plan_records(path: Path, tables: list[Table], data: Data, partnership: str, 
                 if len(other) == 1 and not by_role.get("lead"):
                     # a heading row inside the table: a new theme
                     current["theme"] = _theme(themes, other[0], where, plan_id, partnership, new_id)
-                    continue
-                if last_action is not None and not by_role.keys() - {"lead", "timescale", "measure", "progress",
-                                                                        "evidence", "expected_outcomes"}:
-                    warnings.append(f"[WARN] {name} {where}: no action text; not imported (cells: "
-                                    f"{' | '.join(c for c in cells if c)[:200]})")
                     continue
                 warnings.append(f"[WARN] {name} {where}: no action text; not imported (cells: "
                                 f"{' | '.join(c for c in cells if c)[:200]})")
