@@ -8,7 +8,7 @@ queries, query, sparql, coverage, metrics, viz), :mod:`.links` (suggest, accept)
 share (the group, its global options, exit codes, output formats) is in :mod:`.base`.
 """
 
-from . import build, explore, links, refresh, remote, serve  # noqa: F401  (each registers its commands)
+from . import build, explore, links, plans, refresh, remote, serve  # noqa: F401  (each registers its commands)
 from .base import main
 
 __all__ = ["main"]
