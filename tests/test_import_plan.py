@@ -51,7 +51,7 @@ def test_seed_corporate_parenting_plan_verbatim(folder: Path, tmp_path: Path, fm
     doc = imported(folder, "nl-cp-imp")
     texts = {a["text"] for a in doc["actions"]}
     want = curated_actions("nl-corporate-parenting-2019-22.yaml", "Improvement Plan > Action")
-    assert len(want) == 36
+    assert len(want) == 37  # with row 5's second task of Wellbeing, Health and Leisure (issue 16)
     missing = [w.id for w in want if w.get("text") not in texts]
     assert missing == []
     # the headings above the tables became the four themes; every action cites file, table and row
@@ -305,3 +305,26 @@ def test_suggest_saves_inferred_candidates_and_accept_records_one(tmp_path: Path
     assert r.exit_code == 0, r.output
     accepted = yaml.safe_load((data / "accepted-links.yaml").read_text(encoding="utf-8"))["links"]
     assert {"from": first["from"], "to": first["to"]}.items() <= accepted[-1].items()
+
+
+def test_assess_says_what_an_id_is_when_it_is_not_a_plan_it_can_read():
+    """`drivers list plans` also lists the plans the drivers document names as drivers: assess on one
+    of those says it is a driver and names the plans it can read (exit 2), never 'no plan'."""
+    from graph.core.paths import BUNDLED_DATA
+    r = run(BUNDLED_DATA, "assess", "--plan", "nl-child-poverty-delivery-plan")
+    assert r.exit_code == 2
+    assert "is a Driver record" in r.output and "nl-csp-plan-2023-26" in r.output
+    r = run(BUNDLED_DATA, "assess", "--plan", "no-such-plan")
+    assert r.exit_code == 2 and "no plan with id no-such-plan" in r.output and "nl-lac-ap" in r.output
+
+
+def test_assess_names_a_lead_groups_national_outcomes_without_counting_them():
+    """The drivers document says the National Outcomes overarch the CSP's work: assess of a plan the
+    CSP leads names that as context, and still counts only the plan's own stated links."""
+    import json
+    from graph.core.paths import BUNDLED_DATA
+    r = run(BUNDLED_DATA, "assess", "--plan", "nl-csp-plan-2023-26", "--format", "json")
+    assert r.exit_code in (0, 1), r.output
+    npf = json.loads(r.output)["findings"][0]
+    assert npf["value"].startswith("0 of ") and npf["met"] is False
+    assert len(npf["through_lead"]["nl-csp"]) == 11 and "not counted: nl-csp" in npf["note"]

@@ -63,7 +63,13 @@ def _targets(data: Data, members: dict[str, Record], section: str, rels: tuple[s
 def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
     plan = data.records.get(plan_id)
     if plan is None or plan.type.section != "plans":
-        raise UnknownId(f"no plan with id {plan_id} — list them with: drivers list plans")
+        # `drivers list plans` also lists the plans the drivers document names as drivers: say which
+        # ids assess can read (the plans whose themes and actions the data holds)
+        plans = sorted(r.id for r in data.records.values() if r.type.section == "plans")
+        what = (f"{plan_id} is a {plan.type.cls} record, not a plan whose actions the data holds"
+                if plan is not None else f"no plan with id {plan_id}")
+        shown = ", ".join(plans[:20]) + (f" and {len(plans) - 20} more" if len(plans) > 20 else "")
+        raise UnknownId(f"{what}; assess reads these plans: {shown}")
     members = plan_members(data, plan_id)
     actions = sorted((r for r in members.values() if r.type.section == "actions"), key=lambda r: r.id)
     findings = []
@@ -86,6 +92,16 @@ def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
                         and data.records[ln.to].type.section == "national_outcomes"
                         for r in data.records.values() for ln in r.links)
     linked = sorted(set(direct) | set(via))
+    # context, not counted: a group that leads the plan and whose work another document says the
+    # National Outcomes overarch (the drivers document's "overarch all the work" of the CSP and CPC)
+    leads = sorted({ln.to for r in members.values() for ln in r.links if ln.rel == "ledBy"})
+    via_lead = {g: sorted(dl.to for dl in data.records[g].links if dl.rel == "contributesTo"
+                          and data.records.get(dl.to) is not None
+                          and data.records[dl.to].type.section == "national_outcomes")
+                for g in leads if g in data.records}
+    via_lead = {g: v for g, v in via_lead.items() if v}
+    lead_note = "".join(f"; not counted: {g}, which leads this plan, contributes to {len(v)} National Outcomes "
+                        "by another document's statement" for g, v in via_lead.items())
     findings.append({
         "criterion": "National Performance Framework outcomes linked",
         "value": f"{len(linked)} of {len(npf_all)}",
@@ -94,7 +110,8 @@ def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
         "missing": [k for k in npf_all if k not in linked],
         "note": ("the plan states no link to a National Outcome" if not direct else "")
         + ("" if any_npf_links else "; no record in the data links to any National Outcome yet, so links "
-                                    "through drivers cannot be shown either"),
+                                    "through drivers cannot be shown either") + lead_note,
+        "through_lead": via_lead,
     })
 
     # UNCRC

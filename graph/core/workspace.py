@@ -96,7 +96,9 @@ def skeleton_files(partnership: str, name: str, national: bool = False, bundled:
         if d["id"] not in wanted:
             continue
         d = dict(d)
-        links = [lk for lk in d.get("links") or [] if lk.get("to") in wanted]
+        # a link to a driver left out, or stated by another document (its `source:`), is not copied
+        links = [lk for lk in d.get("links") or []
+                 if lk.get("to") in wanted and lk.get("source") in (None, doc["source"]["id"])]
         if links:
             d["links"] = links
         else:
@@ -105,7 +107,7 @@ def skeleton_files(partnership: str, name: str, national: bool = False, bundled:
     source = {k: v for k, v in doc["source"].items() if k != "partnership"}
     what = "national drivers" if national else "legislation (and the drivers the reference lists link to)"
     source["note"] = (f"Copied by 'drivers init' from the bundled {DRIVERS_DOCUMENT}: its {what}, verbatim; links "
-                      "to drivers left out are dropped, and its editions (North Lanarkshire's numbering and "
+                      "to drivers left out or stated by other documents are dropped, and its editions (North Lanarkshire's numbering and "
                       "categories) are not copied. " + source.get("note", ""))
     files["national-drivers.yaml" if national else "legislation.yaml"] = _dump(
         f"The {what} of the bundled drivers document ({DRIVERS_DOCUMENT}), written by 'drivers init'.\n"
