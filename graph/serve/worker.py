@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass
 
 from ..answers.queries import refuse_service  # noqa: F401 - re-exported: the server's check is the CLI's
-from ..core.errors import DriversError, UsageError
-from ..store.worker import START_TIMEOUT, Answer, QueryFailed, QueryTimeout, WorkerSpec
+from ..core.errors import DriversError
+from ..store.worker import START_TIMEOUT, Answer, QueryFailed, QueryTimeout, WorkerSpec, answer_of
 from ..store.worker import Worker as _Worker
 
 DEFAULT_TIMEOUT = 10.0
@@ -137,14 +137,7 @@ class QueryPool:
             self._release(keep)
             if keep is None and w is not None:
                 w.kill()
-        if reply[0] == "ok":
-            return Answer(reply[1], reply[2], reply[3])
-        if reply[1] == "usage":
-            raise UsageError(reply[2])
-        if reply[1] == "remote":
-            from ..store.remote import RemoteError
-            raise RemoteError(reply[2])
-        raise QueryFailed(reply[2])
+        return answer_of(reply)
 
     def close(self) -> None:
         with self._lock:

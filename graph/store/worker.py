@@ -181,6 +181,11 @@ def run_limited(spec: WorkerSpec, text: str, bindings: dict | None, where: str, 
                               "or add a LIMIT") from None
     finally:
         w.kill()
+    return answer_of(reply)
+
+
+def answer_of(reply: tuple) -> Answer:
+    """A worker's reply as the answer, or as the error it reports (the same for every caller)."""
     if reply[0] == "ok":
         return Answer(reply[1], reply[2], reply[3])
     if reply[1] == "usage":
