@@ -328,3 +328,31 @@ def test_assess_names_a_lead_groups_national_outcomes_without_counting_them():
     npf = json.loads(r.output)["findings"][0]
     assert npf["value"].startswith("0 of ") and npf["met"] is False
     assert len(npf["through_lead"]["nl-csp"]) == 11 and "not counted: nl-csp" in npf["note"]
+
+
+def test_review_plan_lists_the_imported_actions_no_driver_reaches_with_inferred_suggestions(folder, tmp_path):
+    """A new partnership has no drivers-document edition, so `review --edition` does not apply:
+    `review --plan` lists the plan's actions with no stated path to a driver, with suggestions
+    that say they are inferred, and writes nothing."""
+    import json
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Priority", "What we will do", "Lead officer", "By when", "UNCRC"])
+    ws.append(["Rights", "Make sure children's views are heard at every children's hearing", "SCRA", "2025", "Article 12"])
+    ws.append(["Rights", "Deliver the plan under the Children's Hearings (Scotland) Act 2011", "SCRA", "2026", ""])
+    src = tmp_path / "p.xlsx"
+    wb.save(src)
+    assert run(folder, "import-plan", str(src), "--partnership", "north-lanarkshire", "--plan-id", "x-plan").exit_code == 0
+    before = sorted((p, p.read_bytes()) for p in folder.rglob("*") if p.is_file())
+    r = run(folder, "review", "--plan", "x-plan", "--format", "json")
+    assert r.exit_code == 1, r.output
+    found = json.loads(r.output)
+    # the second row names the Act by its exact title: a stated link, so only the first is unlinked
+    assert [f["id"] for f in found] == ["x-plan-a1"]
+    assert "inferred" in found[0]["message"]
+    assert "childrens-hearings-act-2011" in [s["id"] for s in found[0]["suggestions"]]
+    assert sorted((p, p.read_bytes()) for p in folder.rglob("*") if p.is_file()) == before
+    assert run(folder, "review").exit_code == 2
+    r = run(folder, "review", "--plan", "nl-child-poverty-delivery-plan")
+    assert r.exit_code == 2

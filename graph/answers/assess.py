@@ -60,7 +60,9 @@ def _targets(data: Data, members: dict[str, Record], section: str, rels: tuple[s
     return dict(sorted(found.items()))
 
 
-def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
+def plan_record(data: Data, plan_id: str) -> Record:
+    """The plan record ``plan_id`` (a plan whose themes and actions the data holds); UnknownId that
+    says what the id is and names the plans there are, otherwise."""
     plan = data.records.get(plan_id)
     if plan is None or plan.type.section != "plans":
         # `drivers list plans` also lists the plans the drivers document names as drivers: say which
@@ -69,7 +71,12 @@ def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
         what = (f"{plan_id} is a {plan.type.cls} record, not a plan whose actions the data holds"
                 if plan is not None else f"no plan with id {plan_id}")
         shown = ", ".join(plans[:20]) + (f" and {len(plans) - 20} more" if len(plans) > 20 else "")
-        raise UnknownId(f"{what}; assess reads these plans: {shown}")
+        raise UnknownId(f"{what}; the plans there are: {shown}")
+    return plan
+
+
+def assess_plan(data: Data, plan_id: str) -> dict[str, Any]:
+    plan = plan_record(data, plan_id)
     members = plan_members(data, plan_id)
     actions = sorted((r for r in members.values() if r.type.section == "actions"), key=lambda r: r.id)
     findings = []

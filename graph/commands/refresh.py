@@ -114,23 +114,35 @@ def diff(obj: Ctx, a: str, b: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--edition", "year", type=int, required=True, help="The edition year to review.")
+@click.option("--edition", "year", type=int, default=None, help="The edition year to review.")
+@click.option("--plan", "plan_id", default=None,
+              help="Instead of an edition: a plan's actions with no stated driver, with inferred suggestions.")
 @click.option("--as-of", "as_of", default=None, help="Review as of this date (YYYY-MM-DD, YYYY-MM or YYYY; default: today).")
 @click.option("--partnership", default=None, help="The partnership, when several have an edition that year.")
 @output_options("table", "json", "md")
 @click.pass_obj
 @handle_errors
-def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt: str) -> None:
+def review(obj: Ctx, year: int | None, plan_id: str | None, as_of: str | None, partnership: str | None,
+           fmt: str) -> None:
     """The refresh checklist for an edition: expired and ending drivers, Bills now Acts, numbering, references, titles, links.
 
+    With --plan instead (e.g. one brought in by import-plan): the plan's actions that no stated link
+    joins to a driver, each with inferred suggestions to check and record with drivers accept.
     Findings are dated as of today unless --as-of gives another date. Exit 0 when there is
     nothing to review, 1 when there are findings.
 
     Example: drivers review --edition 2023 --as-of 2024-06-01
     """
+    from graph.core.errors import UsageError
     from graph.refresh import review as rv
     from graph.refresh.editions import find_edition
+    if (year is None) == (plan_id is None):
+        raise UsageError("give one of --edition YEAR (the drivers document's checklist) or --plan ID "
+                         "(a plan's actions with no stated driver)")
     data = _load(obj)
+    if plan_id is not None:
+        _review_plan(data, plan_id, fmt)
+        return
     ed = find_edition(data, year, partnership)
     findings = rv.review(data, ed, as_of)
     if fmt == "json":
@@ -139,6 +151,30 @@ def review(obj: Ctx, year: int, as_of: str | None, partnership: str | None, fmt:
         click.echo(rv.checklist_markdown(ed, findings, rv.parse_as_of(as_of, ed)), nl=False)
     else:
         click.echo(table(findings, ["number", "kind", "title", "message"]) if findings else "No issues found.")
+    if findings:
+        sys.exit(1)
+
+
+def _review_plan(data, plan_id: str, fmt: str) -> None:
+    from graph.answers.assess import plan_members, plan_record
+    from graph.answers.suggest import unlinked_findings
+    from graph.core.text import md_escape
+    plan = plan_record(data, plan_id)
+    members = plan_members(data, plan_id)
+    findings = [f for f in unlinked_findings(data) if f["id"] in members]
+    if fmt == "json":
+        echo_json(findings)
+    elif fmt == "md":
+        lines = [f"# Review: {md_escape(plan.title)} (`{plan_id}`)", "",
+                 f"{len(findings)} actions with no stated path up to a driver. The suggestions are "
+                 "inferred, not stated: check each, then record it with `drivers accept ACTION TARGET --note ...`.", ""]
+        lines += [f"- [ ] `{f['id']}` {md_escape(f['title'])}: " +
+                  (", ".join(f"`{s['id']}` ({s['score']:.2f})" for s in f["suggestions"]) or "no confident suggestion")
+                  for f in findings]
+        click.echo("\n".join(lines) + "\n", nl=False)
+    else:
+        click.echo(table(findings, ["id", "title", "message"]) if findings else
+                   f"Every action of {plan_id} has a stated path up to a driver.")
     if findings:
         sys.exit(1)
 
