@@ -229,3 +229,16 @@ def test_the_shipped_shacl_ready_file_validates_with_pyshacl_alone():
     conforms_alone, _, _ = pyshacl.validate(data_only, shacl_graph=load_ontology(), inference="none",
                                             advanced=True, allow_infos=True, allow_warnings=True)
     assert not conforms_alone       # why the SHACL-ready file exists
+
+
+def test_document_dates_are_typed_as_precisely_as_they_are_printed(real_built):
+    """Issue 16: dates are typed literals other tools can compare — a year xsd:gYear, a month
+    xsd:gYearMonth, a day xsd:date — never a plain string that looks like a date."""
+    from rdflib import XSD
+    from rdflib.namespace import DCTERMS
+    from graph.core.rdf import date_literal
+    dates = list(real_built.union.objects(None, DCTERMS.date))
+    assert len(dates) >= 8
+    assert {d.datatype for d in dates} <= {XSD.gYear, XSD.gYearMonth, XSD.date}
+    assert {d.datatype for d in dates} == {XSD.gYear, XSD.gYearMonth, XSD.date}  # all three occur in the seeds
+    assert date_literal("Spring 2019").datatype is None  # text that is not a date stays what it says

@@ -184,10 +184,11 @@ def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
         g.add((s, DCTERMS.identifier, Literal(sid)))
         g.add((s, DCTERMS.title, Literal(src.title)))
         g.add((s, RDFS.label, Literal(src.title)))
-        for key, prop in (("publisher", DCTERMS.publisher), ("date", DCTERMS.date), ("seed", DG.seedFile),
-                          ("note", SKOS.editorialNote)):
+        for key, prop in (("publisher", DCTERMS.publisher), ("seed", DG.seedFile), ("note", SKOS.editorialNote)):
             if src.fields.get(key):
                 g.add((s, prop, Literal(src.fields[key])))
+        if src.fields.get("date"):
+            g.add((s, DCTERMS.date, date_literal(src.fields["date"])))
         if src.fields.get("url"):
             g.add((s, DG.webLink, web_iri(src.fields["url"])))
         if src.fields.get("partnership") in data.records:
@@ -258,6 +259,24 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
         g.add((n, SKOS.notation, Literal(f["number"])))
 
 
+_DATE_TYPES = ((re.compile(r"\d{4}"), XSD.gYear), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
+               (re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date))
+
+
+def date_literal(value) -> Literal:
+    """A document's date as typed as it is precise: "2019" xsd:gYear, "2019-10" xsd:gYearMonth,
+    "2022-02-22" xsd:date; any other text stays a plain string (it is what the document prints).
+
+    >>> date_literal("2019-10").datatype == XSD.gYearMonth
+    True
+    """
+    text = str(value).strip()
+    for pattern, dtype in _DATE_TYPES:
+        if pattern.fullmatch(text):
+            return Literal(text, datatype=dtype)
+    return Literal(text)
+
+
 def _add_link(g: Graph, names: Namer, rid: str, rel: str, to: str, sid: str, section: str,
               quote: str | None) -> None:
     s, o = names.node(rid), names.node(to)
@@ -284,7 +303,7 @@ def _add_edition(g: Graph, data: Data, ed: Edition, names: Namer) -> None:
     g.add((e, DG.partnership, names.node(ed.partnership)))
     g.add((e, PROV.wasDerivedFrom, names.source(ed.source)))
     if ed.fields.get("date"):
-        g.add((e, DCTERMS.date, Literal(ed.fields["date"])))
+        g.add((e, DCTERMS.date, date_literal(ed.fields["date"])))
     by_number = {en.number: en for en in ed.entries}
     for en in ed.entries:
         x = names.entry(ed.id, en.driver)
