@@ -29,7 +29,10 @@ def test_records_live_in_their_sources_graph(tiny_built):
     plan_graph = ds.graph(URIRef(BASE + "graph/src-plan"))
     action = URIRef(BASE + "action/action-1")
     assert (action, RDF.type, DG.Action) in plan_graph
-    assert (action, PROV.wasDerivedFrom, URIRef(BASE + "source/src-plan")) in plan_graph
+    assert (action, DG.describedIn, URIRef(BASE + "source/src-plan")) in plan_graph
+    # provenance is said of the record (the named graph), not of the thing it describes
+    assert (action, PROV.wasDerivedFrom, None) not in plan_graph
+    assert (plan_graph.identifier, PROV.wasDerivedFrom, URIRef(BASE + "source/src-plan")) in plan_graph
     assert (action, DG.section, Literal("Action plan > row 1")) in plan_graph
     assert (action, RDF.type, DG.Action) not in ds.graph(URIRef(BASE + "graph/src-drivers"))
 

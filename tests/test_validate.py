@@ -62,7 +62,7 @@ def _mutations():
         ("article title", put("src-ref", "uncrc-article-3", DCTERMS.title, Literal("Best interests"))),
         ("maxCount notation", put("src-ref", "uncrc-article-3", SKOS.notation, Literal("4"), replace=False)),
         ("upholdsRight a plan", put("src-plan", "action-1", DG.upholdsRight, plan, replace=False)),
-        ("no source", drop("src-plan", "theme-t", URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))),
+        ("no source", drop("src-plan", "theme-t", URIRef("https://w3id.org/drivers-graph/ontology#describedIn"))),
         ("untyped value", put("src-plan", "action-1", DG.qualityIndicator, URIRef(ID + "nothing/here"), replace=False)),
     ]
 

@@ -53,7 +53,7 @@ SELECT ?d ?number ?cat ?order WHERE {
 
 
 #: columns every list reads (a property path each), and more by type
-_COMMON = {"source": "prov:wasDerivedFrom/dcterms:identifier", "section": "dg:section",
+_COMMON = {"source": "dg:describedIn/dcterms:identifier", "section": "dg:section",
            "pship": "dg:partnership/dcterms:identifier", "kind": "dg:kind", "groupKind": "dg:groupKind",
            "planKind": "dg:planKind"}
 _TYPE_COLUMNS = {
@@ -279,7 +279,7 @@ class Catalog:
         return local(k) if k is not None else None
 
     def _source(self, n: URIRef) -> str | None:
-        src = self.g.value(n, PROV.wasDerivedFrom)
+        src = self.g.value(n, DG.describedIn)
         return _str(self.g.value(src, DCTERMS.identifier)) if src is not None else None
 
     # -- show -------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ class Catalog:
             if edition is not None:
                 out["edition_title"], out["summary_title"] = self.entry_titles(edition)[n]
         fields = {}
-        skip = {RDF.type, DCTERMS.identifier, DCTERMS.title, PROV.wasDerivedFrom, DG.section}
+        skip = {RDF.type, DCTERMS.identifier, DCTERMS.title, DG.describedIn, DG.section}
         link_props = {DG[x] for x in ("partOf", "drivenBy", "ledBy", "reportsTo", "implements", "upholdsRight",
                                       "contributesTo", "alignsWith", "fundedBy", "supersedes", "seeAlso",
                                       "overseenBy", "coProducedBy",
@@ -313,7 +313,7 @@ class Catalog:
             else:
                 fields[name] = value
         out["fields"] = fields
-        src = g.value(n, PROV.wasDerivedFrom)
+        src = g.value(n, DG.describedIn)
         out["provenance"] = {"source": _str(g.value(src, DCTERMS.identifier)) if src is not None else None,
                              "document": _str(g.value(src, DCTERMS.title)) if src is not None else None,
                              "section": _str(g.value(n, DG.section))}

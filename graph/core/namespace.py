@@ -109,6 +109,7 @@ class DG(DefinedNamespace):
     shortTitle: URIRef
     unconfirmed: URIRef
     seedFile: URIRef
+    describedIn: URIRef
 
     # editions of the drivers document
     edition: URIRef

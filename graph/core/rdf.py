@@ -179,6 +179,7 @@ def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
     for sid, src in sorted(data.sources.items()):
         g = g_for(sid)
         s = names.source(sid)
+        g.add((names.graph(sid), PROV.wasDerivedFrom, s))  # the named graph: this document's record
         g.add((s, RDF.type, DG.SourceDocument))
         g.add((s, RDF.type, PROV.Entity))
         g.add((s, DCTERMS.identifier, Literal(sid)))
@@ -225,7 +226,10 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
     if scheme is not None:      # a framework concept: in its scheme, with a prefLabel (SKOS readers need both)
         g.add((n, SKOS.inScheme, scheme))
         g.add((n, SKOS.prefLabel, Literal(r.title)))
-    g.add((n, PROV.wasDerivedFrom, names.source(r.source)))
+    # the record's provenance, not the thing's: the Equality Act was not derived from the drivers
+    # document, but this description of it was (the named graph, like a stated link's statement,
+    # is the record: prov:wasDerivedFrom is said of them)
+    g.add((n, DG.describedIn, names.source(r.source)))
     g.add((n, DG.section, Literal(r.section)))
     f = r.fields
     if f.get("description"):

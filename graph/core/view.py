@@ -75,7 +75,7 @@ _DCT, _PROV, _RDF = "http://purl.org/dc/terms/", "http://www.w3.org/ns/prov#", \
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: the predicates the view reads
 VIEW_PREDICATES = [_DCT + "identifier", _RDF + "type", _DCT + "title", _DG + "partnership", _DG + "kind",
-                   _PROV + "wasDerivedFrom", _DG + "section", _DG + "text", _DG + "describes", _DG + "edition",
+                   _PROV + "wasDerivedFrom", _DG + "describedIn", _DG + "section", _DG + "text", _DG + "describes", _DG + "edition",
                    _DG + "editionYear", _DG + "number", _DG + "category", _RDF + "subject", _RDF + "predicate",
                    _RDF + "object", _DG + "quote"]
 
@@ -119,7 +119,9 @@ def view_from_pairs(pairs: dict[str, list[tuple[str, str]]]) -> dict:
         for i in idents:
             rows.append((i, node, NODE_CLASSES[min(mine)]))
     title, pship, kind = objects(_DCT + "title"), objects(_DG + "partnership"), objects(_DG + "kind")
-    src, section, text = objects(_PROV + "wasDerivedFrom"), objects(_DG + "section"), objects(_DG + "text")
+    # a record cites its document with dg:describedIn, a stated link's statement with prov:wasDerivedFrom
+    src = {**objects(_PROV + "wasDerivedFrom"), **objects(_DG + "describedIn")}
+    section, text = objects(_DG + "section"), objects(_DG + "text")
     first_ident = {n: v[0] for n, v in ident.items()}
 
     def ident_of(n) -> str:
