@@ -242,3 +242,24 @@ def test_document_dates_are_typed_as_precisely_as_they_are_printed(real_built):
     assert {d.datatype for d in dates} <= {XSD.gYear, XSD.gYearMonth, XSD.date}
     assert {d.datatype for d in dates} == {XSD.gYear, XSD.gYearMonth, XSD.date}  # all three occur in the seeds
     assert date_literal("Spring 2019").datatype is None  # text that is not a date stays what it says
+
+
+def test_org_says_the_stated_links_between_organisations_and_nothing_else(real_built):
+    """Issue 16: W3C ORG is used where it fits — a group part of or reporting to another group or a
+    partnership is also said as org:subOrganizationOf / org:reportsTo, each one a stated dg: link
+    between the same two nodes (nothing new claimed), never for actions, plans or drivers."""
+    from rdflib import RDF
+    from rdflib.namespace import ORG
+    from graph.core.namespace import DG
+    g = real_built.union
+    pairs = {ORG.subOrganizationOf: DG.partOf, ORG.reportsTo: DG.reportsTo}
+    seen = 0
+    for org, dg in pairs.items():
+        for s, o in g.subject_objects(org):
+            seen += 1
+            assert (s, dg, o) in g
+            for n in (s, o):
+                assert (n, RDF.type, ORG.OrganizationalUnit) in g or (n, RDF.type, ORG.Organization) in g, n
+    assert seen >= 20
+    assert not list(g.subjects(ORG.subOrganizationOf, None)) or all(
+        (s, RDF.type, DG.Action) not in g for s in g.subjects(ORG.subOrganizationOf, None))

@@ -200,9 +200,24 @@ def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
     for rid in sorted(data.records):
         for lk in data.records[rid].links:
             _add_link(g_for(lk.source), names, rid, lk.rel, lk.to, lk.source, lk.section, lk.quote)
+            # the same stated link in W3C ORG's words, where both ends are organisations (groups,
+            # boards, partnerships), for tools that read ORG: nothing new is claimed
+            org = ORG_RELS.get(lk.rel)
+            if org is not None and _is_org(data.records[rid]) and _is_org(data.records.get(lk.to)):
+                g_for(lk.source).add((names.node(rid), org, names.node(lk.to)))
     for eid in sorted(data.editions):
         _add_edition(g_for(data.editions[eid].source), data, data.editions[eid], names)
     return ds
+
+
+#: stated relations between two organisations, as W3C ORG says them
+ORG_RELS = {"partOf": ORG.subOrganizationOf, "reportsTo": ORG.reportsTo}
+
+
+def _is_org(r: Record | None) -> bool:
+    """A partnership or a group (a Group record, or a driver the drivers document lists as a group)."""
+    return r is not None and (r.type.cls in ("Group", "Partnership")
+                              or (r.type.cls == "Driver" and r.fields.get("kind") == "group"))
 
 
 def _bind(g: Graph) -> None:
