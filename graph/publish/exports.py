@@ -279,19 +279,45 @@ def jsonld(g) -> str:
     return _text(write_jsonld, g)
 
 
-def write_shacl_ready(q: Quads, fh: TextIO) -> None:
+#: graph.ttl's text is kept for graph-shacl.ttl up to this size (larger: written again, streamed)
+KEEP_TURTLE = 32_000_000
+
+
+def _turtle_once(q, fh: TextIO, kept: dict) -> None:
+    """graph.ttl, streamed to ``fh`` as always, and a copy kept in ``kept`` while it stays small."""
+    parts: list[str] | None = []
+    size = 0
+
+    class Tee:
+        def write(self, text: str) -> None:
+            nonlocal parts, size
+            fh.write(text)
+            if parts is not None:
+                size += len(text)
+                if size > KEEP_TURTLE:
+                    parts = None  # too big to hold: graph-shacl.ttl writes it again
+                else:
+                    parts.append(text)
+    write_turtle(q, Tee())
+    if parts is not None:
+        kept["text"] = "".join(parts)
+
+
+def write_shacl_ready(q: Quads, fh: TextIO, turtle: str | None = None) -> None:
     """The union of the data plus ``ontology.ttl`` (classes, concept schemes and the shapes) as one
     Turtle file: what pySHACL or rdf-validate-shacl need to validate the data alone. The shapes'
     ``sh:class`` checks read the class hierarchy and the kind/category concepts, which live in the
     ontology, so validating ``graph.trig`` by itself reports them missing."""
-    from ..core.validate import load_ontology
-    g = Graph()
-    for t in q.triples() if isinstance(q, Quads) else q.triples((None, None, None)):
-        g.add(t)
-    g += load_ontology()
-    for prefix, ns in load_ontology().namespaces():
-        g.bind(prefix, ns)
-    fh.write(g.serialize(format="turtle"))
+    from ..core.paths import ONTOLOGY
+    # Turtle allows prefixes anywhere, so the file is the ontology as it is, then the data as
+    # graph.ttl writes it: one graph when read, and no second pass of rdflib's slow serializer
+    fh.write("# The data (exports/graph.ttl) with ontology.ttl (classes, concept schemes, shapes) in one\n"
+             "# file, to validate with pySHACL or rdf-validate-shacl as it is. Written by drivers build.\n\n")
+    fh.write(ONTOLOGY.read_text(encoding="utf-8").rstrip("\n") + "\n\n# -- the data --\n\n")
+    if turtle is not None:
+        fh.write(turtle)
+    else:
+        write_turtle(q, fh)
 
 
 def graphml(G: nx.MultiDiGraph) -> str:
@@ -335,15 +361,16 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
     ``G``: the NetworkX view.
     """
     cat = Catalog(g)
+    kept: dict = {}  # graph.ttl's text, for graph-shacl.ttl, when it is small enough to hold
 
     def rows(type_name: str, columns: list[str], edition: int | None = None):
         return lambda fh: write_csv(fh, cat.list(type_name, edition=edition), columns)
     files = {
         out / "graph.trig": lambda fh: write_trig(q, fh),
         out / "graph.nq": lambda fh: write_nquads(q, fh),
-        out / "graph.ttl": lambda fh: write_turtle(q, fh),
+        out / "graph.ttl": lambda fh: _turtle_once(q, fh, kept),
         out / "graph.jsonld": lambda fh: write_jsonld(q, fh),
-        out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh),
+        out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh, kept.get("text")),
         out / "graph.graphml": lambda fh: fh.write(graphml(G)),
         out / "nodes.csv": lambda fh: fh.write(nodes_csv(G)),
         out / "edges.csv": lambda fh: fh.write(edges_csv(G)),
