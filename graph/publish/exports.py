@@ -284,7 +284,12 @@ KEEP_TURTLE = 32_000_000
 
 
 def _turtle_once(q, fh: TextIO, kept: dict) -> None:
-    """graph.ttl, streamed to ``fh`` as always, and a copy kept in ``kept`` while it stays small."""
+    """graph.ttl's text, streamed to ``fh``: the copy in ``kept`` if the other file that holds it
+    was written first, else written and a copy kept while it stays small (files are written in
+    name order, so graph-shacl.ttl comes before graph.ttl)."""
+    if "text" in kept:
+        fh.write(kept["text"])
+        return
     parts: list[str] | None = []
     size = 0
 
@@ -303,7 +308,7 @@ def _turtle_once(q, fh: TextIO, kept: dict) -> None:
         kept["text"] = "".join(parts)
 
 
-def write_shacl_ready(q: Quads, fh: TextIO, turtle: str | None = None) -> None:
+def write_shacl_ready(q: Quads, fh: TextIO, kept: dict | None = None) -> None:
     """The union of the data plus ``ontology.ttl`` (classes, concept schemes and the shapes) as one
     Turtle file: what pySHACL or rdf-validate-shacl need to validate the data alone. The shapes'
     ``sh:class`` checks read the class hierarchy and the kind/category concepts, which live in the
@@ -314,10 +319,7 @@ def write_shacl_ready(q: Quads, fh: TextIO, turtle: str | None = None) -> None:
     fh.write("# The data (exports/graph.ttl) with ontology.ttl (classes, concept schemes, shapes) in one\n"
              "# file, to validate with pySHACL or rdf-validate-shacl as it is. Written by drivers build.\n\n")
     fh.write(ONTOLOGY.read_text(encoding="utf-8").rstrip("\n") + "\n\n# -- the data --\n\n")
-    if turtle is not None:
-        fh.write(turtle)
-    else:
-        write_turtle(q, fh)
+    _turtle_once(q, fh, {} if kept is None else kept)
 
 
 def graphml(G: nx.MultiDiGraph) -> str:
@@ -370,7 +372,7 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
         out / "graph.nq": lambda fh: write_nquads(q, fh),
         out / "graph.ttl": lambda fh: _turtle_once(q, fh, kept),
         out / "graph.jsonld": lambda fh: write_jsonld(q, fh),
-        out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh, kept.get("text")),
+        out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh, kept=kept),
         out / "graph.graphml": lambda fh: fh.write(graphml(G)),
         out / "nodes.csv": lambda fh: fh.write(nodes_csv(G)),
         out / "edges.csv": lambda fh: fh.write(edges_csv(G)),
