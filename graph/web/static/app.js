@@ -696,23 +696,23 @@
         if (seen.has(text.toLowerCase())) text = n.label;  // a cut reads like this brief one: say it whole
         // in a tree a label may run on over free ground, but is cut at a word where it would cover
         // the next column's shapes
-        // the tries, in order: {text, clear: keep off the tree's shapes, first: only the usual place}
-        var tries = [{text: text, clear: !!shapes, first: false}];
+        // the tries, in order: {text, clear: keep off the tree's shapes}
+        var tries = [{text: text, clear: !!shapes}];
         if (ctx.place) {
           var cut = fitRoom(c, text, room - r, seen);
-          if (cut !== text) tries = [{text: text, clear: true, first: !sel}, {text: cut, clear: true, first: false}];
+          if (cut !== text) tries.push({text: cut, clear: true});
           // the chosen node's label, always (the caption names it in full)
-          if (sel) tries.push({text: cut, clear: false, first: false});
+          if (sel) tries.push({text: cut, clear: false});
         }
         var h = 16, placed = null;
         for (var o = 0; o < tries.length && !placed; o++) {
           var w = width(c, tries[o].text) + 8;
           var spots = [{x: p.x + r + 3, y: p.y - h / 2}, {x: p.x - r - 3 - w, y: p.y - h / 2},
                        {x: p.x - w / 2, y: p.y + r + 2}];
-          // in a tree the chosen node's full label goes above it, so that it does not take the
-          // room of the next column's labels
-          if (ctx.place && sel) spots.splice(1, 0, {x: Math.max(2, p.x - r), y: p.y - r - h - 3});
-          if (tries[o].first) spots = spots.slice(0, 1);
+          // in a tree, a label too long for the room right of its node may run on above or below
+          // the node (the rows leave room), before it is cut short
+          if (ctx.place) spots.splice(1, 0, {x: Math.max(2, p.x - r), y: p.y - r - h - 1},
+                                      {x: Math.max(2, p.x - r), y: p.y + r + 1});
           for (var s = 0; s < spots.length; s++) {
             var b = {x: spots[s].x, y: spots[s].y, w: w, h: h};
             if (b.x < 0 || b.x + b.w > W || b.y < 0 || b.y + b.h > H) continue;  // whole, or not at all
