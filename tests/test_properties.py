@@ -81,3 +81,19 @@ def test_arbitrary_yaml_structures_give_data_errors(value):
         load_text({"q.yaml": yaml.safe_dump(doc)})
     except DataError as exc:
         assert exc.problems
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                           max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=json_values, indent=st.sampled_from(["", " ", "   "]))
+def test_jsonld_text_writer_equals_json_dumps(value, indent: str):
+    """graph.jsonld's own encoder writes exactly what json.dumps(indent=1, sort_keys=True) would."""
+    import json
+
+    from graph.publish.exports import _json_indented
+    expected = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent)
+    assert _json_indented(value, indent) == expected
