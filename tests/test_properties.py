@@ -97,3 +97,30 @@ def test_jsonld_text_writer_equals_json_dumps(value, indent: str):
     from graph.publish.exports import _json_indented
     expected = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent)
     assert _json_indented(value, indent) == expected
+
+
+iri_tail = st.text(st.sampled_from("abcXYZ019-_.()%~"), min_size=1, max_size=8)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(iri_tail, st.sampled_from(["dg", "other", "type", "label"]), iri_tail,
+                               st.one_of(text, st.integers(), st.booleans(), st.none())),
+                     min_size=1, max_size=12))
+def test_turtle_writer_equals_rdflibs_serializer(rows):
+    """graph.ttl's own layout code writes exactly what rdflib's Turtle serializer writes (prefixes,
+    generated ones included, subject/predicate/object order, literals, IRIs no prefix can hold)."""
+    from rdflib import RDF, RDFS, URIRef
+
+    from graph.core.rdf import namespaced_graph
+    from graph.publish.exports import turtle
+    g = namespaced_graph()
+    base, onto = "https://w3id.org/drivers-graph/id/", "https://w3id.org/drivers-graph/ontology#"
+    preds = {"dg": lambda t: URIRef(onto + t), "other": lambda t: URIRef(f"http://example.org/v/{t}"),
+             "type": lambda t: RDF.type, "label": lambda t: RDFS.label}
+    for s, kind, o, value in rows:
+        subject = URIRef(base + s)
+        pred = preds[kind](o)
+        obj = (URIRef(base + o) if value is None else RDFS.Class if kind == "type" and value is True
+               else URIRef(onto + o) if kind == "type" else Literal(value))
+        g.add((subject, pred, obj))
+    assert turtle(g) == g.serialize(format="turtle")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import networkx as nx
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..core.rdf import Quads, namespaced_graph
 
@@ -134,67 +134,93 @@ def _plain(triples) -> bool:
 
 
 def write_turtle(g, fh: TextIO) -> None:
-    """Turtle exactly as rdflib's serializer writes it (its own term, prefix and layout code), with
-    the triples indexed here instead of in rdflib's store, which is most of its cost."""
+    """Turtle exactly as rdflib's serializer writes it (its prefix and term code, its subject,
+    predicate and object order, its layout), with the layout done here: rdflib's serializer makes
+    several method calls per term written, which was most of the build's Turtle time."""
     triples = _triples(g)
     if not _plain(triples):
         fh.write((g.union() if isinstance(g, Quads) else g).serialize(format="turtle"))
         return
-    from rdflib.plugins.serializers.turtle import TurtleSerializer
-
+    names = _TurtleNames(namespaced_graph() if isinstance(g, Quads) else g)
+    pname, a, label_p = names.get_pname, RDF.type, RDFS.label
     about: dict = {}
-    for s, p, o in triples:
+    refs: dict = {}
+    for s, p, o in triples:  # rdflib's preprocess, in its order: generated prefixes are numbered as met
         about.setdefault(s, {}).setdefault(p, []).append(o)
+        refs[o] = refs.get(o, 0) + 1
+        pname(s, False)
+        if p != a:
+            pname(p, True)
+        pname(o, False)
+        if isinstance(o, Literal) and o.datatype:
+            pname(o.datatype, False)
+    # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term)
+    top = sorted(s for s, props in about.items() if RDFS.Class in props.get(a, ()))
+    seen = set(top)
+    rest = sorted((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen)
+    label = names.label
+    for prefix, uri in sorted(names.namespaces.items()):
+        fh.write(f"@prefix {prefix}: <{uri}> .\n")
+    for subject in top + [s for _, _, s in rest]:
+        props = about[subject]
+        order = [p for p in (a, label_p) if p in props] + sorted(p for p in props if p != a and p != label_p)
+        parts = ["\n", label(subject, 0)]
+        for i, predicate in enumerate(order):
+            parts.append(" " if i == 0 else " ;\n    ")
+            parts.append("a" if predicate == a else label(predicate, 1))
+            objects = sorted(props[predicate])
+            parts.append(" " + label(objects[0], 2))
+            for obj in objects[1:]:
+                parts.append(",\n        " + label(obj, 2))
+        parts.append(" .\n")
+        fh.write("".join(parts))
+    fh.write("\n")
 
-    class Fast(TurtleSerializer):
-        _pnames: dict = {}
 
-        _bound: tuple | None = None
+class _TurtleNames:
+    """rdflib's Turtle prefix logic (``get_pname``, the namespaces it binds), each term worked out once."""
 
-        def get_pname(self, uri, gen_prefix=True):
-            # the same answer every time for one term (the namespace it adds is added the first
-            # time); rdflib works it out again for each use, failing slowly for IRIs in no namespace
-            key = (uri, gen_prefix)
-            if key not in self._pnames:
-                if not gen_prefix and isinstance(uri, URIRef) and not str(uri).startswith(self.bound()):
-                    # no bound namespace begins it, so rdflib would find no prefix either; asking it
-                    # would file the IRI's own namespace in its prefix trie, one per link IRI
-                    # (`id/link/...`), which grows as the square of the number of links
-                    self._pnames[key] = None
-                else:
-                    self._pnames[key] = super().get_pname(uri, gen_prefix)
-                    if gen_prefix:
-                        self._bound = None  # rdflib may have bound a new prefix
-            return self._pnames[key]
+    def __init__(self, g: Graph):
+        from rdflib.plugins.serializers.turtle import TurtleSerializer
+        self._ser = TurtleSerializer(g)
+        self._ser.reset()
+        self.namespaces = self._ser.namespaces
+        self._pnames: dict = {}
+        self._labels: dict = {}
+        self._bound: tuple | None = None
 
-        def bound(self) -> tuple:
-            if self._bound is None:
-                self._bound = tuple(str(ns) for _, ns in self.store.namespaces())
-            return self._bound
+    def get_pname(self, uri, gen_prefix: bool = True):
+        key = (uri, gen_prefix)
+        if key not in self._pnames:
+            if not gen_prefix and isinstance(uri, URIRef) and not str(uri).startswith(self._bound_namespaces()):
+                # no bound namespace begins it, so rdflib would find no prefix either; asking it would
+                # file the IRI's own namespace in its prefix trie, one per link IRI (`id/link/...`),
+                # which grows as the square of the number of links
+                self._pnames[key] = None
+            else:
+                self._pnames[key] = self._ser.get_pname(uri, gen_prefix)
+                if gen_prefix:
+                    self._bound = None  # rdflib may have bound a new prefix
+        return self._pnames[key]
 
-        def preprocess(self):
-            for t in triples:
-                self.preprocessTriple(t)
+    def _bound_namespaces(self) -> tuple:
+        if self._bound is None:
+            self._bound = tuple(str(ns) for _, ns in self._ser.store.namespaces())
+        return self._bound
 
-        def buildPredicateHash(self, subject):  # noqa: N802
-            return {p: list(objects) for p, objects in about.get(subject, {}).items()}
-
-        def orderSubjects(self):  # noqa: N802
-            top = []
-            for cls in self.topClasses:
-                members = sorted(s for s, props in about.items() if cls in props.get(RDF.type, ()))
-                top.extend(members)
-                for m in members:
-                    self._topLevels[m] = True
-            seen = set(top)
-            rest = sorted((isinstance(s, BNode), self._references[s], s) for s in self._subjects if s not in seen)
-            return top + [s for _, _, s in rest]
-
-    class Stream:
-        def write(self, data: bytes) -> None:
-            fh.write(data.decode("utf-8"))
-    # the serializer asks its graph only for prefixes (and binds any it makes, as rdflib does)
-    Fast(namespaced_graph() if isinstance(g, Quads) else g).serialize(Stream(), encoding="utf-8")
+    def label(self, node, position: int) -> str:
+        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI)."""
+        key = (node, position == 1)
+        text = self._labels.get(key)
+        if text is None:
+            if node == RDF.nil:
+                text = "()"
+            elif isinstance(node, Literal):
+                text = node._literal_n3(use_plain=True, qname_callback=lambda dt: self.get_pname(dt, False))
+            else:
+                text = self.get_pname(node, position == 1) or node.n3()
+            self._labels[key] = text
+        return text
 
 
 def turtle(g) -> str:
