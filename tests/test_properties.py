@@ -124,3 +124,33 @@ def test_turtle_writer_equals_rdflibs_serializer(rows):
                else URIRef(onto + o) if kind == "type" else Literal(value))
         g.add((subject, pred, obj))
     assert turtle(g) == g.serialize(format="turtle")
+
+
+# text NetworkX's writer keeps as it is (it splits its output with str.splitlines(), which breaks
+# lines at \r, \x0b, \x0c, \x1c-\x1e, \x85 inside values too; XML 1.0 refuses most other controls)
+xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n&<>\"'"), max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(nodes=st.dictionaries(xml_text.filter(bool), st.dictionaries(st.sampled_from(["title", "type", "kind", "x y"]),
+                                                                    xml_text, max_size=3), min_size=0, max_size=6),
+       edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), xml_text,
+                                st.dictionaries(st.sampled_from(["rel", "source", "quote"]), xml_text, max_size=3)),
+                      max_size=8))
+def test_graphml_writer_equals_networkx(nodes, edges):
+    """graph.graphml's own text writer gives exactly NetworkX's generate_graphml for the same graph."""
+    import networkx as nx
+
+    from graph.publish.exports import graphml
+    G = nx.MultiDiGraph()
+    for n, d in nodes.items():
+        G.add_node(n, **d)
+    ids = sorted(nodes)
+    for u, v, k, d in edges if ids else ():
+        G.add_edge(ids[u % len(ids)], ids[v % len(ids)], key=k, **d)
+    H = nx.MultiDiGraph()
+    for n in sorted(G.nodes):
+        H.add_node(n, **dict(sorted(G.nodes[n].items())))
+    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
+        H.add_edge(u, v, key=f"e{i}", link=str(k), **{a: b for a, b in sorted(d.items()) if a != "link"})
+    assert graphml(G) == "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"

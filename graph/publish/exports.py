@@ -375,14 +375,55 @@ def graphml(G: nx.MultiDiGraph) -> str:
 
     The view's edge keys ("drivenBy|src-...") repeat across node pairs, and GraphML edge ids are
     document-wide XML ids, so readers such as graphology refuse repeats; the key is kept as the
-    edge's ``link`` attribute instead.
+    edge's ``link`` attribute instead. The text is what NetworkX's ``generate_graphml`` writes for
+    such a graph (keys, order, escaping, indentation), written here as text: NetworkX builds an
+    ElementTree of every node and value first. Values that are not text go through NetworkX.
     """
-    H = nx.MultiDiGraph()
-    for n in sorted(G.nodes):
-        H.add_node(n, **{k: v for k, v in sorted(G.nodes[n].items()) if v is not None})
-    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
-        H.add_edge(u, v, key=f"e{i}", link=str(k), **{a: b for a, b in sorted(d.items()) if a != "link"})
-    return "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+    nodes = [(n, {k: v for k, v in sorted(G.nodes[n].items()) if v is not None}) for n in sorted(G.nodes)]
+    edges = [(u, v, f"e{i}", {"link": str(k), **{a: b for a, b in sorted(d.items()) if a != "link"}})
+             for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True),
+                                                     key=lambda e: (e[0], e[1], str(e[2]))))]
+    values = [x for _, d in nodes for x in d.values()] + [x for *_, d in edges for x in d.values()]
+    if not all(isinstance(x, str) for x in values):
+        H = nx.MultiDiGraph()
+        H.add_nodes_from(nodes)
+        H.add_edges_from(edges)
+        return "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+    keys: dict = {}  # (scope, name) -> key id, numbered as first met, nodes before edges
+
+    def data(scope: str, d: dict) -> str:
+        out = []
+        for name, value in d.items():
+            key = keys.setdefault((scope, name), f"d{len(keys)}")
+            out.append(f'      <data key="{key}">{_xml_text(value)}</data>\n' if value else f'      <data key="{key}" />\n')
+        return "".join(out)
+    body = []
+    for n, d in nodes:
+        inner = data("node", d)
+        body.append(f'    <node id={_xml_attr(n)}>\n{inner}    </node>\n' if inner else f'    <node id={_xml_attr(n)} />\n')
+    for u, v, eid, d in edges:
+        body.append(f"    <edge source={_xml_attr(u)} target={_xml_attr(v)} id={_xml_attr(eid)}>\n{data('edge', d)}"
+                    "    </edge>\n")
+    head = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    key_lines = [f'  <key id="{key}" for="{scope}" attr.name={_xml_attr(name)} attr.type="string" />\n'
+                 for (scope, name), key in reversed(keys.items())]
+    graph = ('  <graph edgedefault="directed">\n' + "".join(body) + "  </graph>\n") if body else \
+        '  <graph edgedefault="directed" />\n'
+    text = head + "".join(key_lines) + graph + "</graphml>\n"
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")  # ElementTree's default: ASCII, &#8217;
+
+
+def _xml_text(text: str) -> str:
+    """Element text escaped as ElementTree does (``&``, ``<``, ``>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    """A quoted attribute value escaped as ElementTree does."""
+    text = _xml_text(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+    return f'"{text}"'
 
 
 def nodes_csv(G: nx.MultiDiGraph) -> str:
