@@ -44,6 +44,15 @@ class Built:
         return self._nx
 
     @property
+    def graph_view(self):
+        """The view to read (exports, the page): the NetworkX graph if it has been made, else a
+        :class:`graph.core.view.ViewGraph` over the same data, which needs no NetworkX."""
+        if self._nx is not None:
+            return self._nx
+        from .view import ViewGraph
+        return ViewGraph(self.view)
+
+    @property
     def dataset(self) -> Dataset:
         """The rdflib Dataset, a named graph per source document (made on first use)."""
         if self._dataset is None:
