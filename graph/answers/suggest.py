@@ -51,7 +51,9 @@ PER_TYPE = {"Driver": 3, "UNCRCArticle": 3, "WellbeingIndicator": 3, "PromiseFou
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
-METHOD = "bm25+units+neighbours"
+METHOD = "bm25+units+neighbours+dates"
+#: the default before candidates were dated (a baseline row of the evaluation)
+UNDATED = "bm25+units+neighbours"
 NO_CONFIDENT = "no confident suggestion"
 
 
@@ -80,6 +82,7 @@ class Params:
     relative: float = 0.5        # ... nor one below this share of its type's best score
     prior_weight: float = 0.0    # how often records of the query's kind link each candidate (training links)
     lexical: bool = True
+    dated: bool = True           # a candidate that began after the query's year (its document's date) is left out
 
     @property
     def lexical_weight(self) -> float:
@@ -90,7 +93,8 @@ DEFAULT = Params()
 #: the method before issue 19, kept as a baseline: BM25 + thesaurus + neighbours (weight 0.2),
 #: no phrases, no generic-verb stop list, no mined acronyms, no semantic signal
 LEGACY = Params(saturation=24.0, semantic_weight=0.0, graph_weight=0.2, phrase_weight=0.0, plan_stop=False,
-                mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0)
+                mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0,
+                dated=False)
 
 # -- text ----------------------------------------------------------------------------------------
 
@@ -333,6 +337,33 @@ class Bag:
         self.length += weight
 
 
+# -- dates ---------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def since_year(record) -> int | None:
+    """The first year a candidate can have driven an action: its ``start_year``, or the earliest year
+    its title prints ("Tackling Poverty Strategy 2023-26": 2023); None when neither says."""
+    years = [int(y) for y in _YEAR.findall(record.title or "")]
+    start = record.get("start_year")
+    if isinstance(start, int) or (isinstance(start, str) and start.isdigit()):
+        years.append(int(start))
+    return min(years) if years else None
+
+
+def document_year(data: Data, source: str) -> int | None:
+    """The year of a source document's date ("2019-10": 2019), or None."""
+    src = data.sources.get(source)
+    m = re.match(r"(\d{4})", str(src.fields.get("date") or "")) if src is not None else None
+    return int(m.group(1)) if m else None
+
+
+def too_new(t: Target, year: int | None) -> bool:
+    """The candidate began after ``year``: it cannot lie behind an action of that year."""
+    return year is not None and t.since is not None and t.since > year
+
+
 # -- the index -----------------------------------------------------------------------------------
 
 @dataclass
@@ -344,6 +375,7 @@ class Target:
     bag: Bag
     source: str = ""
     aliases: tuple = ()
+    since: int | None = None  # the first year it can have driven anything (start_year, or a year in its title)
 
 
 @dataclass
@@ -357,6 +389,7 @@ class Item:
     partnership: str | None
     bag: Bag
     links: dict[str, str]  # target id -> the source document that states the link
+    year: int | None = None  # the year of its document's date (what it can have been driven by)
 
 
 @dataclass
@@ -413,7 +446,8 @@ class Index:
                 for phrase in thes.descriptors.get(rid, []):
                     bag.add(phrase, tok, 1.0, tag="thesaurus")
             targets[rid] = Target(rid, r.type.cls, r.title, r.get("partnership"), bag, r.source,
-                                  tuple(r.get("aliases", [])) + ((r.get("short_title"),) if r.get("short_title") else ()))
+                                  tuple(r.get("aliases", [])) + ((r.get("short_title"),) if r.get("short_title") else ()),
+                                  since_year(r))
         items: dict[str, Item] = {}
         corpus: list[tuple[str, dict]] = []
         sequences: list[tuple[str, list[str]]] = []
@@ -432,7 +466,7 @@ class Index:
                 continue
             links = {lk.to: lk.source for lk in r.links if lk.rel in UP_RELS and lk.to in targets}
             pship = r.get("partnership") or (w.partnership_of(G, rid) if G is not None and rid in G else None)
-            items[rid] = Item(rid, r.type.cls, r.title, r.source, pship, bag, links)
+            items[rid] = Item(rid, r.type.cls, r.title, r.source, pship, bag, links, document_year(data, r.source))
         df = Counter(t for tg in targets.values() for t in tg.bag.tf)
         avg = sum(tg.bag.length for tg in targets.values()) / max(1, len(targets))
         item_df = Counter(t for it in items.values() for t in it.bag.tf)
@@ -480,7 +514,7 @@ def _content(text: str, tok: Tokenizer) -> list[str]:
 
 
 #: bump when the JSON form of an index changes
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 
 def index_to_json(idx: Index, record_ids) -> dict:
@@ -494,10 +528,11 @@ def index_to_json(idx: Index, record_ids) -> dict:
 
     return {"format": INDEX_FORMAT, "params": asdict(idx.params), "ids": sorted(record_ids),
             "thesaurus": None if idx.thesaurus is None else [idx.thesaurus.groups, idx.thesaurus.descriptors],
-            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases)]
+            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases), t.since]
                         for t in idx.targets.values()],
             # the records' surface words are never shown, and the corpus serves only the semantic signal
-            "items": [[i.id, i.type, i.title, i.source, i.partnership, [dict(i.bag.tf), {}, i.bag.length], i.links]
+            "items": [[i.id, i.type, i.title, i.source, i.partnership, [dict(i.bag.tf), {}, i.bag.length], i.links,
+                       i.year]
                       for i in idx.items.values()],
             "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df),
             "corpus": idx.corpus if idx.params.semantic_weight > 0 else [],
@@ -514,8 +549,8 @@ def index_from_json(doc: dict) -> tuple[Index, set[str]]:
         return Bag(Counter(x[0]), dict(x[1]), float(x[2]))
 
     thes = None if doc["thesaurus"] is None else Thesaurus(doc["thesaurus"][0], doc["thesaurus"][1])
-    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6])) for r in doc["targets"]}
-    items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6])) for r in doc["items"]}
+    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6]), r[7]) for r in doc["targets"]}
+    items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6]), r[7]) for r in doc["items"]}
     idx = Index(targets, items, thes, Counter(doc["df"]), float(doc["avg_len"]), Counter(doc["item_df"]), None,
                 Params(**doc["params"]), [(s, dict(b)) for s, b in doc["corpus"]],
                 [(s, list(q)) for s, q in doc["sequences"]])
@@ -615,10 +650,11 @@ class Parts:
 
 def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
             pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-            kind: str = "Action", semantic: bool | None = None) -> dict[str, Parts]:
+            kind: str = "Action", semantic: bool | None = None, year: int | None = None) -> dict[str, Parts]:
     """Each candidate's lexical, semantic and graph signals for the query (all in 0..1). The semantic
     one is computed when ``semantic`` (default: when ``p`` weighs it); ``kind``: the query record's type,
-    for the prior."""
+    for the prior; ``year``: the query's year (its document's date): with ``p.dated``, candidates that
+    began after it are left out (a 2023 strategy drove no 2019 action)."""
     p = p or idx.params
     pool = idx.items if pool is None else pool
     near = neighbours(idx, q, pool, p.neighbours)
@@ -644,6 +680,8 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
             continue
         if partnership and t.partnership and t.partnership != partnership:
             continue  # another partnership's local drivers never drive this one's actions
+        if p.dated and too_new(t, year):
+            continue
         lex, parts = bm25(idx, q, t, p) if p.lexical else (0.0, [])
         lex_n = lex / (lex + p.saturation) if lex > 0 else 0.0
         graph = sum(s for s, _ in votes.get(tid, [])) / total
@@ -659,10 +697,11 @@ def combine(sig: Parts, p: Params) -> float:
 
 def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
          pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-         ) -> list[Suggestion]:
+         year: int | None = None) -> list[Suggestion]:
     """Every candidate of ``types`` with a score above 0, best first (ties by id), with evidence."""
     p = p or idx.params
-    sigs = signals(idx, q, types=types, partnership=partnership, pool=pool, exclude=exclude, hidden=hidden, p=p)
+    sigs = signals(idx, q, types=types, partnership=partnership, pool=pool, exclude=exclude, hidden=hidden, p=p,
+                   year=year)
     out = []
     for tid, sig in sigs.items():
         score = combine(sig, p)
@@ -760,8 +799,12 @@ def is_confident(s: Suggestion, best: float, p: Params) -> bool:
 
 
 def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-            partnership: str | None = None, p: Params | None = None, everything: bool = False) -> Result:
+            partnership: str | None = None, p: Params | None = None, everything: bool = False,
+            year: int | None = None) -> Result:
     """Candidates for an action id, or for new action text (not matched to an existing action).
+
+    ``year``: the year of the plan the text comes from, when known (candidates that began after it
+    are left out); for an action id, the year of its document's date.
 
     Each type is ranked on its own: up to ``top`` (default ``PER_TYPE``) candidates of a type whose
     score reaches ``Params.confident``; a type with none has no confident suggestion. For an id, the
@@ -783,10 +826,10 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
         reached = set(w.why(idx.G, q).reached) if idx.G is not None else set(it.links)
         pool = {k: v for k, v in idx.items.items() if k != q}
         ranked = rank(idx, it.bag, types=types, partnership=partnership or it.partnership, pool=pool,
-                      exclude=reached, p=p)
+                      exclude=reached, p=p, year=year if year is not None else it.year)
         action, already = q, sorted(a for a in reached if a in idx.targets)
     else:
-        ranked = rank(idx, idx.query_bag(q), types=types, partnership=partnership, p=p)
+        ranked = rank(idx, idx.query_bag(q), types=types, partnership=partnership, p=p, year=year)
     by_type: dict[str, list[Suggestion]] = {}
     below: dict[str, Suggestion | None] = {}
     for ttype in (t for t in TARGET_TYPES if t in types):
@@ -802,7 +845,7 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
 
 
 def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-                     partnership: str | None = None, everything: bool = False) -> dict:
+                     partnership: str | None = None, everything: bool = False, year: int | None = None) -> dict:
     """The library entry point for the CLI's JSON and for a server (``/api/suggest?q=``): ``suggest``
     as a JSON-able object. Shape (stable)::
 
@@ -823,7 +866,7 @@ def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tu
     candidate's words nearest in meaning) and ``similar`` (linked records that voted). Raises
     UsageError for an empty query or the id of a record that is not an action.
     """
-    res = suggest(idx, query, top=top, types=types, partnership=partnership, everything=everything)
+    res = suggest(idx, query, top=top, types=types, partnership=partnership, everything=everything, year=year)
     groups = []
     for ttype, rows in res.by_type.items():
         b = res.below.get(ttype)
@@ -897,8 +940,11 @@ METHODS = {
     "legacy": "the method before issue 19: BM25 + thesaurus + neighbour votes (weight 0.2), words one by one",
     "bm25+units": "BM25 with the plan stop list, phrases and units, the thesaurus grown from the documents; "
                   "no graph signal",
+    "tfidf+dates": "tfidf, candidates that began after the query's year left out",
     "lsa": "the LSA semantic signal alone (numpy)",
-    METHOD: "the default: bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split",
+    UNDATED: "bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split: the default before dates",
+    METHOD: "the default: bm25+units+neighbours, candidates that began after the query's year (its document's "
+            "date) left out",
     METHOD + "+lsa": "the default with the LSA signal weighted 0.2 (the grid's first non-zero weight)",
 }
 #: the methods that need the semantic space (left out of the tables when numpy is not installed)
@@ -911,8 +957,10 @@ CV_GRID = tuple((s, g) for s in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) for g in (0.0, 0.
 def _method_params(m: str, p: Params) -> tuple[str, Params]:
     """(which index, the weights) a method ranks with."""
     return {"legacy": ("legacy", LEGACY),
-            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0)),
-            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0)),
+            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0, dated=False)),
+            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0,
+                                    dated=False)),
+            UNDATED: ("full", replace(p, dated=False)),
             METHOD + "+lsa": ("full", replace(p, semantic_weight=0.2)),
             }.get(m, ("full", p))
 
@@ -993,6 +1041,7 @@ class Query:
     partnership: str | None
     text: str | None = None  # a paraphrase; None: the record's own text
     masked: bool = False     # the gold candidates' names are taken out of the query (a new phrasing)
+    year: int | None = None  # the query's year (its document's date); None: unknown, as for new text
 
 
 class Evaluation:
@@ -1038,7 +1087,7 @@ class Evaluation:
             for ttype in TARGET_TYPES:
                 gold = {t for t in gold_all if self.full.targets[t].type == ttype}
                 if gold:
-                    out.append(Query(qid, ttype, gold, item.partnership))
+                    out.append(Query(qid, ttype, gold, item.partnership, year=item.year))
         return out
 
     def candidates(self, q: Query) -> list[str]:
@@ -1055,7 +1104,8 @@ class Evaluation:
             kind = ix.items[q.id].type if q.text is None else "Action"
             self._signals[ck] = signals(ix, bag, types=(q.type,), partnership=q.partnership,
                                         pool=self.pool(key, hidden), hidden=hidden if key == "full" else frozenset(),
-                                        p=ix.params, kind=kind, semantic=key == "full" and self.semantic)
+                                        p=replace(ix.params, dated=False), kind=kind,
+                                        semantic=key == "full" and self.semantic)
         return self._signals[ck]
 
     def ranking(self, m: str, q: Query, hidden: frozenset, p: Params | None = None) -> list[str]:
@@ -1063,17 +1113,25 @@ class Evaluation:
         if m == "popularity":
             pop = Counter(t for it in self.pool("full", hidden).values() for t in it.links)
             return sorted(cands, key=lambda c: (-pop[c], c))
-        if m == "tfidf":
+        if m in ("tfidf", "tfidf+dates"):
             ix = self.ix["plain"]
             bag = ix.items[q.id].bag if q.text is None else ix.query_bag(q.text)
-            return _tfidf_rank(ix, bag, [ix.targets[c] for c in cands])
+            return self.dated(_tfidf_rank(ix, bag, [ix.targets[c] for c in cands]), q, m == "tfidf+dates")
         key, mp = ("full", p) if p is not None else _method_params(m, self.p)
         sigs = self.signals(key, q, hidden)
         scored = sorted(((combine(s, mp), t) for t, s in sigs.items()), key=lambda x: (-x[0], x[1]))
         got = [t for s, t in scored if s > 0]
         seen = set(got)
         # candidates with no score at all keep their place after the scored ones, by id
-        return got + [c for c in cands if c not in seen]
+        return self.dated(got + [c for c in cands if c not in seen], q, mp.dated)
+
+    def dated(self, ranked: list[str], q: Query, on: bool) -> list[str]:
+        """``ranked`` with the candidates that began after the query's year moved to the end (``suggest``
+        leaves them out; here they still count as ranked last)."""
+        if not on or q.year is None:
+            return ranked
+        new = {t for t in ranked if too_new(self.full.targets[t], q.year)}
+        return [t for t in ranked if t not in new] + [t for t in ranked if t in new]
 
     def methods(self, methods) -> tuple[str, ...]:
         """``methods`` less those that need the semantic space when numpy is not installed."""
@@ -1226,9 +1284,10 @@ def load_paraphrases(path: Path) -> list[dict]:
     return [{"action": r["action"], "text": r["text"]} for r in rows]
 
 
-def paraphrase_queries(ev: Evaluation, paraphrases: list[dict]) -> list[tuple[Query, frozenset]]:
+def paraphrase_queries(ev: Evaluation, paraphrases: list[dict], dated: bool = False) -> list[tuple[Query, frozenset]]:
     """One query per paraphrase and type the re-worded action has stated links of (from its own
-    document), with that document hidden."""
+    document), with that document hidden. A paraphrase is new text, with no year; ``dated``: it is
+    given the year of the re-worded action's document (as an officer would give the plan's year)."""
     queries = []
     for row in paraphrases:
         it = ev.full.items.get(row["action"])
@@ -1238,17 +1297,19 @@ def paraphrase_queries(ev: Evaluation, paraphrases: list[dict]) -> list[tuple[Qu
         for ttype in TARGET_TYPES:
             gold = {t for t in gold_all if ev.full.targets[t].type == ttype}
             if gold:
-                queries.append((Query(it.id, ttype, gold, it.partnership, row["text"]), frozenset({it.source})))
+                queries.append((Query(it.id, ttype, gold, it.partnership, row["text"], year=it.year if dated else None),
+                                frozenset({it.source})))
     return queries
 
 
 def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict], p: Params = DEFAULT,
                          methods=tuple(METHODS), ev: Evaluation | None = None,
-                         details: list | None = None) -> list[dict]:
+                         details: list | None = None, dated: bool = False) -> list[dict]:
     """Each paraphrase as new text, scored against the stated links of the action it re-words, with that
-    action's document held back (its links from the graph signal, its text from the semantic model)."""
+    action's document held back (its links from the graph signal, its text from the semantic model).
+    ``dated``: each is given its action's document year (see ``paraphrase_queries``)."""
     ev = ev or Evaluation(data, G, p)
-    queries = paraphrase_queries(ev, paraphrases)
+    queries = paraphrase_queries(ev, paraphrases, dated)
     if not queries:
         raise UsageError("none of the paraphrased actions has a stated link from its own document")
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
