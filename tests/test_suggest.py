@@ -743,3 +743,54 @@ def test_each_type_is_ranked_on_its_own_and_kept_short(real):
         scores = [s["score"] for s in g["suggestions"]]
         assert scores == sorted(scores, reverse=True) and all(s >= sg.DEFAULT.confident for s in scores)
     assert json.loads(json.dumps(out)) == out   # JSON-able as it is
+
+
+# -- dates: a candidate that began after the query's year is left out ----------------------------
+
+def test_a_candidates_first_year_is_its_start_year_or_the_earliest_year_its_title_prints(real):
+    assert real.targets["best-start-bright-futures-2022-26"].since == 2022      # "... Plan 2022-26"
+    assert real.targets["cyp-act-2014"].since == 2014                           # start_year
+    assert real.targets["transforming-pathways"].since is None                  # neither says
+    assert real.items["nl-rcs-a1"].year == 2019                                 # its report is dated 2019-10
+
+
+def test_new_text_with_a_year_leaves_out_candidates_that_began_later(real):
+    text = "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day"
+    undated = sg.suggest(real, text, types=("Driver",), everything=True, top=50).suggestions
+    dated = sg.suggest(real, text, types=("Driver",), everything=True, top=50, year=2019).suggestions
+    later = {s.id for s in undated if (real.targets[s.id].since or 0) > 2019}
+    assert later, "the undated query ranks some candidate that began after 2019"
+    assert not later & {s.id for s in dated}
+    assert {s.id for s in dated} == {s.id for s in undated} - later
+    assert sg.suggest_for_text(real, text, types=("Driver",), year=2019)["types"][0]["suggestions"][0]["id"] in POVERTY
+
+
+def test_an_action_id_is_dated_by_its_document(real):
+    got = sg.suggest(real, "nl-rcs-c6", types=("Driver",), everything=True, top=50).suggestions
+    assert got and all((real.targets[s.id].since or 0) <= 2019 for s in got)
+    # the same text as new text, with no year, does reach the later ones
+    text = " ".join(x for x in (real.items["nl-rcs-c6"].title,) if x)
+    assert any((real.targets[s.id].since or 0) > 2019
+               for s in sg.suggest(real, text, types=("Driver",), everything=True, top=50).suggestions)
+
+
+def test_the_cached_index_keeps_the_dates(real):
+    back, _ = sg.index_from_json(json.loads(json.dumps(sg.index_to_json(real, real.items))))
+    assert back.targets["best-start-bright-futures-2022-26"].since == 2022
+    assert back.items["nl-rcs-a1"].year == 2019
+
+
+def test_the_evaluation_ranks_later_candidates_last_only_for_dated_methods():
+    from graph.core.pipeline import build_graph
+
+    b = build_graph(Path(__file__).parent.parent / "data", check=False)
+    ev = sg.Evaluation(b.data, b.nx)
+    q = next(q for q in ev.queries({"src-nl-csp-ar-2018-19"}) if q.type == "Driver")
+    assert q.year == 2019
+    hidden = frozenset({"src-nl-csp-ar-2018-19"})
+    for method, dated in ((sg.METHOD, True), (sg.UNDATED, False), ("tfidf+dates", True), ("tfidf", False)):
+        ranked = ev.ranking(method, q, hidden)
+        late = [i for i, t in enumerate(ranked) if (ev.full.targets[t].since or 0) > 2019]
+        assert late
+        # dated: every later candidate after every other one; undated: some of them ranked among the rest
+        assert (min(late) == len(ranked) - len(late)) is dated, method
