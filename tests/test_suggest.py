@@ -400,7 +400,7 @@ def test_cross_validation_never_uses_the_folds_own_links_or_text_to_choose(monke
     assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 6
     assert got[(sg.TUNED, "Driver")]["queries"] == 4 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
     for f in folds:
-        assert (f["semantic_weight"], f["graph_weight"]) in sg.CV_GRID
+        assert (f["semantic_weight"], f["graph_weight"], f["name_weight"]) in sg.CV_GRID
     assert sg.cross_validate(data, G) == (rows, folds)   # deterministic
 
 
@@ -414,7 +414,7 @@ def test_cross_validation_choice_ignores_the_folds_links(monkeypatch):
     for fs in (files, changed):
         data = _data(fs)
         _, folds = sg.cross_validate(data, to_networkx(union(build(data))))
-        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["inner_objective"]) for f in folds
+        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["name_weight"], f["inner_objective"]) for f in folds
                            if f["fold"] == "src-c"))
     assert chosen[0] == chosen[1]
 
@@ -756,7 +756,7 @@ def test_a_candidates_first_year_is_its_start_year_or_the_earliest_year_its_titl
 
 def test_new_text_with_a_year_leaves_out_candidates_that_began_later(real):
     text = "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day"
-    undated = sg.suggest(real, text, types=("Driver",), everything=True, top=50).suggestions
+    undated = sg.suggest(real, text, types=("Driver",), everything=True, top=500).suggestions
     dated = sg.suggest(real, text, types=("Driver",), everything=True, top=50, year=2019).suggestions
     later = {s.id for s in undated if (real.targets[s.id].since or 0) > 2019}
     assert later, "the undated query ranks some candidate that began after 2019"
@@ -766,12 +766,12 @@ def test_new_text_with_a_year_leaves_out_candidates_that_began_later(real):
 
 
 def test_an_action_id_is_dated_by_its_document(real):
-    got = sg.suggest(real, "nl-rcs-c6", types=("Driver",), everything=True, top=50).suggestions
+    got = sg.suggest(real, "nl-rcs-c6", types=("Driver",), everything=True, top=500).suggestions
     assert got and all((real.targets[s.id].since or 0) <= 2019 for s in got)
     # the same text as new text, with no year, does reach the later ones
     text = " ".join(x for x in (real.items["nl-rcs-c6"].title,) if x)
     assert any((real.targets[s.id].since or 0) > 2019
-               for s in sg.suggest(real, text, types=("Driver",), everything=True, top=50).suggestions)
+               for s in sg.suggest(real, text, types=("Driver",), everything=True, top=500).suggestions)
 
 
 def test_the_cached_index_keeps_the_dates(real):

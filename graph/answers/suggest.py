@@ -51,7 +51,7 @@ PER_TYPE = {"Driver": 3, "UNCRCArticle": 3, "WellbeingIndicator": 3, "PromiseFou
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
-METHOD = "bm25+units+neighbours+dates"
+METHOD = "bm25+units+neighbours+dates+names"
 #: the default before candidates were dated (a baseline row of the evaluation)
 UNDATED = "bm25+units+neighbours"
 NO_CONFIDENT = "no confident suggestion"
@@ -80,9 +80,10 @@ class Params:
     confident: float = 0.15      # a candidate below this score is not shown ...
     min_words: float = 0.1       # ... nor one whose words match less than this (graph votes alone are no evidence)
     relative: float = 0.5        # ... nor one below this share of its type's best score
-    prior_weight: float = 0.0    # how often records of the query's kind link each candidate (training links)
+    prior_weight: float = 0.05   # how often records of the query's kind link each candidate (training links)
     lexical: bool = True
     dated: bool = True           # a candidate that began after the query's year (its document's date) is left out
+    name_weight: float = 0.2     # added when the query names the candidate: its title, an alias, a defined acronym
 
     @property
     def lexical_weight(self) -> float:
@@ -94,7 +95,7 @@ DEFAULT = Params()
 #: no phrases, no generic-verb stop list, no mined acronyms, no semantic signal
 LEGACY = Params(saturation=24.0, semantic_weight=0.0, graph_weight=0.2, phrase_weight=0.0, plan_stop=False,
                 mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0,
-                dated=False)
+                dated=False, name_weight=0.0)
 
 # -- text ----------------------------------------------------------------------------------------
 
@@ -250,6 +251,12 @@ def mine_acronyms(texts: list[str]) -> dict[str, list[str]]:
     return {f"acronym-{a}": sorted({a, *forms}) for a, forms in sorted(found.items()) if forms}
 
 
+def name_key(toks: list[tuple[str, str]]) -> tuple[str, ...]:
+    """A name or a text as the stems of its words, stop words kept, numbers left out: "the Parenting
+    Strategy" holds "Parenting Strategy"; "Children and Young People (Scotland) Act 2014" is itself."""
+    return tuple(s for s, _ in toks if not s.isdigit())
+
+
 def _concept_token(concept: str) -> str:
     return f"~{concept}"
 
@@ -306,6 +313,7 @@ class Bag:
     tf: Counter = field(default_factory=Counter)
     surface: dict[str, str] = field(default_factory=dict)
     length: float = 0.0
+    seqs: list = field(default_factory=list)  # a query's texts as stem sequences (to find the names it gives)
 
     def add(self, text: str, tok: Tokenizer, weight: float = 1.0, tag: str | None = None,
             query: bool = False) -> None:
@@ -313,6 +321,8 @@ class Bag:
         ``tok.units``, the words of a matched multi-word thesaurus phrase then count only as a unit (its
         concept and its two-word phrases), not one by one: "cost of the school day" is poverty, not school."""
         toks = words(text)
+        if query:
+            self.seqs.append(name_key(toks))
         found = tok.thesaurus.concepts(toks) if tok.thesaurus is not None else []
         inside = _unit_words(toks, tok.thesaurus) if tok.units and query else set()
         content = tok.content(toks)
@@ -364,6 +374,44 @@ def too_new(t: Target, year: int | None) -> bool:
     return year is not None and t.since is not None and t.since > year
 
 
+def _is_name(text: str, acronym: bool = False) -> bool:
+    """A phrase that names one thing: two content words or more ("Parenting Strategy", "Transforming
+    Pathways"), or an acronym (one word written in capitals, "PACE", or one the documents define).
+    A single common word ("Money", "Care", "Plan", "Healthy") names nothing when it turns up in text."""
+    toks = words(text)
+    stems = _stop_stems(PLAN_STOP)
+    content = [s for s, t in toks if not (t in PLAN_STOP or s in stems or s.isdigit() or len(s) < 2)]
+    if len(content) >= 2:
+        return True
+    return len(toks) == 1 and len(toks[0][0]) >= 3 and (acronym or text.strip().isupper())
+
+
+def _names(record, thes: Thesaurus | None) -> tuple:
+    """A candidate's names: its title, aliases and short title, and every form of an acronym the
+    documents define for one of them ("Realigning Children's Services (RCS)": RCS), as stem sequences;
+    only phrases that name one thing (``_is_name``)."""
+    given = [n for n in (record.title, *record.get("aliases", []), record.get("short_title") or "") if n]
+    keys = {name_key(words(n)) for n in given}
+    names = {name_key(words(n)) for n in given if _is_name(n)}
+    if thes is not None:
+        for concept, phrases in sorted(thes.groups.items()):
+            if concept.startswith("acronym-") and keys & {name_key(words(x)) for x in phrases}:
+                names |= {name_key(words(x)) for x in phrases if _is_name(x, acronym=x == concept[len("acronym-"):])}
+    return tuple(sorted(n for n in names if n))
+
+
+def named(idx: "Index", q: Bag) -> set[str]:
+    """The candidates whose name the query gives whole (see ``_names``)."""
+    first = idx.name_starts()
+    out: set[str] = set()
+    for seq in q.seqs:
+        for i, s in enumerate(seq):
+            for tid, name in first.get(s, ()):
+                if tuple(seq[i:i + len(name)]) == name:
+                    out.add(tid)
+    return out
+
+
 # -- the index -----------------------------------------------------------------------------------
 
 @dataclass
@@ -376,6 +424,7 @@ class Target:
     source: str = ""
     aliases: tuple = ()
     since: int | None = None  # the first year it can have driven anything (start_year, or a year in its title)
+    names: tuple = ()         # its title, aliases and defined acronyms as ``name_key`` stem sequences
 
 
 @dataclass
@@ -406,6 +455,17 @@ class Index:
     sequences: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)  # (source, content stems)
     _vectors: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
     _spaces: dict = field(default_factory=dict, repr=False, compare=False)
+    _starts: dict | None = field(default=None, repr=False, compare=False)
+
+    def name_starts(self) -> dict[str, list[tuple[str, tuple]]]:
+        """Each candidate name by its first stem, built once."""
+        if self._starts is None:
+            starts: dict[str, list] = defaultdict(list)
+            for tid, t in self.targets.items():
+                for n in t.names:
+                    starts[n[0]].append((tid, n))
+            self._starts = dict(starts)
+        return self._starts
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -447,7 +507,7 @@ class Index:
                     bag.add(phrase, tok, 1.0, tag="thesaurus")
             targets[rid] = Target(rid, r.type.cls, r.title, r.get("partnership"), bag, r.source,
                                   tuple(r.get("aliases", [])) + ((r.get("short_title"),) if r.get("short_title") else ()),
-                                  since_year(r))
+                                  since_year(r), _names(r, thes))
         items: dict[str, Item] = {}
         corpus: list[tuple[str, dict]] = []
         sequences: list[tuple[str, list[str]]] = []
@@ -514,7 +574,7 @@ def _content(text: str, tok: Tokenizer) -> list[str]:
 
 
 #: bump when the JSON form of an index changes
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 def index_to_json(idx: Index, record_ids) -> dict:
@@ -524,14 +584,16 @@ def index_to_json(idx: Index, record_ids) -> dict:
     from dataclasses import asdict
 
     def bag(b: Bag) -> list:
-        return [dict(b.tf), b.surface, b.length]
+        return [dict(b.tf), b.surface, b.length, [list(x) for x in b.seqs]]
 
     return {"format": INDEX_FORMAT, "params": asdict(idx.params), "ids": sorted(record_ids),
             "thesaurus": None if idx.thesaurus is None else [idx.thesaurus.groups, idx.thesaurus.descriptors],
-            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases), t.since]
+            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases), t.since,
+                         [list(n) for n in t.names]]
                         for t in idx.targets.values()],
             # the records' surface words are never shown, and the corpus serves only the semantic signal
-            "items": [[i.id, i.type, i.title, i.source, i.partnership, [dict(i.bag.tf), {}, i.bag.length], i.links,
+            "items": [[i.id, i.type, i.title, i.source, i.partnership,
+                       [dict(i.bag.tf), {}, i.bag.length, [list(x) for x in i.bag.seqs]], i.links,
                        i.year]
                       for i in idx.items.values()],
             "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df),
@@ -546,10 +608,11 @@ def index_from_json(doc: dict) -> tuple[Index, set[str]]:
         raise ValueError("not a suggestion index of this format")
 
     def bag(x: list) -> Bag:
-        return Bag(Counter(x[0]), dict(x[1]), float(x[2]))
+        return Bag(Counter(x[0]), dict(x[1]), float(x[2]), [tuple(q) for q in x[3]])
 
     thes = None if doc["thesaurus"] is None else Thesaurus(doc["thesaurus"][0], doc["thesaurus"][1])
-    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6]), r[7]) for r in doc["targets"]}
+    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6]), r[7],
+                                tuple(tuple(n) for n in r[8])) for r in doc["targets"]}
     items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6]), r[7]) for r in doc["items"]}
     idx = Index(targets, items, thes, Counter(doc["df"]), float(doc["avg_len"]), Counter(doc["item_df"]), None,
                 Params(**doc["params"]), [(s, dict(b)) for s, b in doc["corpus"]],
@@ -646,6 +709,7 @@ class Parts:
     matched: list[tuple[float, str]]
     votes: list[tuple[float, Item]]
     prior: float = 0.0
+    named: float = 0.0  # 1: the query gives the candidate's name whole
 
 
 def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
@@ -674,6 +738,7 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         if qv is not None:
             sims = mat @ qv
             sem_of = {t: max(0.0, float(sims[i])) for t, i in rows.items()}
+    names = named(idx, q)
     out = {}
     for tid, t in idx.targets.items():
         if t.type not in types or tid in exclude:
@@ -686,13 +751,14 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         lex_n = lex / (lex + p.saturation) if lex > 0 else 0.0
         graph = sum(s for s, _ in votes.get(tid, [])) / total
         out[tid] = Parts(lex_n, sem_of.get(tid, 0.0) if sem_of else 0.0, graph, parts, votes.get(tid, []),
-                         kind_links[tid] / top_kind)
+                         kind_links[tid] / top_kind, 1.0 if tid in names else 0.0)
     return out
 
 
 def combine(sig: Parts, p: Params) -> float:
     lw = p.lexical_weight if p.lexical else 0.0
-    return lw * sig.lexical + p.semantic_weight * sig.semantic + p.graph_weight * sig.graph + p.prior_weight * sig.prior
+    return (lw * sig.lexical + p.semantic_weight * sig.semantic + p.graph_weight * sig.graph
+            + p.prior_weight * sig.prior + p.name_weight * sig.named)
 
 
 def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
@@ -715,7 +781,8 @@ def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | No
 
 
 def _evidence(idx: Index, q: Bag, t: Target, sig: Parts, hidden) -> dict:
-    ev: dict = {"lexical": round(sig.lexical, 4), "semantic": round(sig.semantic, 4), "graph": round(sig.graph, 4)}
+    ev: dict = {"lexical": round(sig.lexical, 4), "semantic": round(sig.semantic, 4), "graph": round(sig.graph, 4),
+                "named": sig.named}
     matched: list[str] = []
     for _, term in sig.matched:
         qs, ts = q.surface.get(term, term), t.bag.surface.get(term, term)
@@ -943,24 +1010,29 @@ METHODS = {
     "tfidf+dates": "tfidf, candidates that began after the query's year left out",
     "lsa": "the LSA semantic signal alone (numpy)",
     UNDATED: "bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split: the default before dates",
-    METHOD: "the default: bm25+units+neighbours, candidates that began after the query's year (its document's "
-            "date) left out",
+    UNDATED + "+dates": "bm25+units+neighbours, candidates that began after the query's year (its document's date) "
+                        "left out",
+    METHOD: "the default: bm25+units+neighbours+dates, plus 0.2 when the query gives a candidate's name whole "
+            "(title, alias, defined acronym) and 0.05 x how often records of its kind link the candidate (training "
+            "links), as chosen on the tuning split",
     METHOD + "+lsa": "the default with the LSA signal weighted 0.2 (the grid's first non-zero weight)",
 }
 #: the methods that need the semantic space (left out of the tables when numpy is not installed)
 SEMANTIC_METHODS = ("lsa", METHOD + "+lsa")
-CV_TUNED = "the default with the semantic and graph weights chosen on the other documents only"
-#: what the cross-validation chooses inside each fold: (semantic weight, graph weight), ties in this order
-CV_GRID = tuple((s, g) for s in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) for g in (0.0, 0.1, 0.2))
+CV_TUNED = "the default with the semantic, graph and name weights chosen on the other documents only"
+#: what the cross-validation chooses inside each fold: (semantic, graph, name weight), ties in this order
+CV_GRID = tuple((s, g, n) for s in (0.0, 0.2, 0.4) for g in (0.0, 0.1, 0.2) for n in (0.0, 0.1, 0.2, 0.3))
 
 
 def _method_params(m: str, p: Params) -> tuple[str, Params]:
     """(which index, the weights) a method ranks with."""
     return {"legacy": ("legacy", LEGACY),
-            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0, dated=False)),
+            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0, dated=False, name_weight=0.0,
+                                           prior_weight=0.0)),
             "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0,
-                                    dated=False)),
-            UNDATED: ("full", replace(p, dated=False)),
+                                    dated=False, name_weight=0.0)),
+            UNDATED: ("full", replace(p, dated=False, name_weight=0.0, prior_weight=0.0)),
+            UNDATED + "+dates": ("full", replace(p, name_weight=0.0, prior_weight=0.0)),
             METHOD + "+lsa": ("full", replace(p, semantic_weight=0.2)),
             }.get(m, ("full", p))
 
@@ -1222,19 +1294,19 @@ def objective(ev: Evaluation, queries: list[tuple[Query, frozenset]], p: Params)
 
 
 def select_weights(ev: Evaluation, fold: str, others: list[str], grid=CV_GRID,
-                   ) -> tuple[tuple[float, float], tuple[float, float, float]]:
-    """The grid's (semantic weight, graph weight) with the best ``objective`` (ties: grid order) over
+                   ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The grid's (semantic, graph, name weight) with the best ``objective`` (ties: grid order) over
     ``others``: each held back in turn, ``fold`` left out of the training links and of the semantic
     model entirely, so nothing of the fold takes part in the choice."""
     inner = [(q, frozenset({doc, fold})) for doc in others for q in ev.queries({doc})]
     best = None
-    for i, (ws, wg) in enumerate(grid):
+    for i, (ws, wg, wn) in enumerate(grid):
         if ws > 0 and not ev.semantic:
             continue
-        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg))
+        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn))
         key = (tuple(-x for x in score), i)
         if best is None or key < best[0]:
-            best = (key, (ws, wg), score)
+            best = (key, (ws, wg, wn), score)
     return best[1], best[2]
 
 
@@ -1252,11 +1324,11 @@ def cross_validate(data: Data, G: nx.MultiDiGraph, p: Params = DEFAULT, grid=CV_
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
     folds = []
     for fold in docs:
-        (ws, wg), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
+        (ws, wg, wn), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
         queries = [(q, frozenset({fold})) for q in ev.queries({fold})]
         ev.score(queries, CV_METHODS, results, details,
-                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg)})
-        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "inner_objective": round(inner[0], 3),
+                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn)})
+        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "name_weight": wn, "inner_objective": round(inner[0], 3),
                       "queries": len(queries)})
     return _rows(results, ev.methods(CV_METHODS)), folds
 
