@@ -757,7 +757,7 @@ def test_a_candidates_first_year_is_its_start_year_or_the_earliest_year_its_titl
 def test_new_text_with_a_year_leaves_out_candidates_that_began_later(real):
     text = "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day"
     undated = sg.suggest(real, text, types=("Driver",), everything=True, top=500).suggestions
-    dated = sg.suggest(real, text, types=("Driver",), everything=True, top=50, year=2019).suggestions
+    dated = sg.suggest(real, text, types=("Driver",), everything=True, top=500, year=2019).suggestions
     later = {s.id for s in undated if (real.targets[s.id].since or 0) > 2019}
     assert later, "the undated query ranks some candidate that began after 2019"
     assert not later & {s.id for s in dated}
