@@ -794,3 +794,16 @@ def test_the_evaluation_ranks_later_candidates_last_only_for_dated_methods():
         assert late
         # dated: every later candidate after every other one; undated: some of them ranked among the rest
         assert (min(late) == len(ranked) - len(late)) is dated, method
+
+
+def test_the_name_signal_fires_on_whole_names_and_acronyms_not_on_common_words(real):
+    assert "transforming-pathways" in sg.named(real, real.query_bag("Contribute to Transforming Pathways (Edges of Care)"))
+    assert "realigning-childrens-services" in sg.named(real, real.query_bag("Apply the RCS data visualisation tool"))
+    assert "pace" in sg.named(real, real.query_bag("our participation in the PACE Programme"))
+    # "Money" (a Care Review report) and "Care" (a Promise foundation) are single common words: no names
+    got = sg.named(real, real.query_bag("Offer money advice and care to families"))
+    assert "icr-money-report" not in got and "promise-care" not in got
+    # a name split by other words is not given whole
+    assert "transforming-pathways" not in sg.named(real, real.query_bag("transforming our care pathways"))
+    sig = sg.signals(real, real.query_bag("our participation in the PACE Programme"), types=("Driver",))
+    assert sig["pace"].named == 1.0 and sig["transforming-pathways"].named == 0.0
