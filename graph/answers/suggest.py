@@ -928,7 +928,7 @@ def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tu
     Only confident candidates are listed unless ``everything`` (then the type's best ``top``, each
     row saying whether it is confident); ``best_below`` is the best candidate that is not.
 
-    ``evidence`` has ``lexical``, ``semantic`` and ``graph`` (the three signals, 0..1), and when they
+    ``evidence`` has ``lexical``, ``semantic``, ``graph`` (signals, 0..1) and ``named`` (1: the query gives its name), and when they
     say something ``matched`` (words shared, "a ~ b" through the thesaurus), ``related`` (the
     candidate's words nearest in meaning) and ``similar`` (linked records that voted). Raises
     UsageError for an empty query or the id of a record that is not an action.
