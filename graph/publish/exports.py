@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import networkx as nx
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..core.rdf import Quads, namespaced_graph
@@ -21,6 +20,8 @@ from ..web import page as viz
 from ..answers.catalog import Catalog
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..core.pipeline import Built
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
@@ -385,6 +386,7 @@ def graphml(G: nx.MultiDiGraph) -> str:
                                                      key=lambda e: (e[0], e[1], str(e[2]))))]
     values = [x for _, d in nodes for x in d.values()] + [x for *_, d in edges for x in d.values()]
     if not all(isinstance(x, str) for x in values):
+        import networkx as nx
         H = nx.MultiDiGraph()
         H.add_nodes_from(nodes)
         H.add_edges_from(edges)
@@ -481,7 +483,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     file; the paths, sorted. ``graph``: the union to read the catalog and page from (default the
     build's rdflib union); ``progress(done, total)`` is called as each file is written."""
     from ..core import io as dio
-    files = export_writers(b.quads, graph if graph is not None else b.union, b.nx, out)
+    files = export_writers(b.quads, graph if graph is not None else b.union, b.graph_view, out)
     done: list = []
 
     def staged(path: Path) -> None:
