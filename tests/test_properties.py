@@ -81,3 +81,76 @@ def test_arbitrary_yaml_structures_give_data_errors(value):
         load_text({"q.yaml": yaml.safe_dump(doc)})
     except DataError as exc:
         assert exc.problems
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+                           max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=json_values, indent=st.sampled_from(["", " ", "   "]))
+def test_jsonld_text_writer_equals_json_dumps(value, indent: str):
+    """graph.jsonld's own encoder writes exactly what json.dumps(indent=1, sort_keys=True) would."""
+    import json
+
+    from graph.publish.exports import _json_indented
+    expected = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent)
+    assert _json_indented(value, indent) == expected
+
+
+iri_tail = st.text(st.sampled_from("abcXYZ019-_.()%~"), min_size=1, max_size=8)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(iri_tail, st.sampled_from(["dg", "other", "type", "label"]), iri_tail,
+                               st.one_of(text, st.integers(), st.booleans(), st.none())),
+                     min_size=1, max_size=12))
+def test_turtle_writer_equals_rdflibs_serializer(rows):
+    """graph.ttl's own layout code writes exactly what rdflib's Turtle serializer writes (prefixes,
+    generated ones included, subject/predicate/object order, literals, IRIs no prefix can hold)."""
+    from rdflib import RDF, RDFS, URIRef
+
+    from graph.core.rdf import namespaced_graph
+    from graph.publish.exports import turtle
+    g = namespaced_graph()
+    base, onto = "https://w3id.org/drivers-graph/id/", "https://w3id.org/drivers-graph/ontology#"
+    preds = {"dg": lambda t: URIRef(onto + t), "other": lambda t: URIRef(f"http://example.org/v/{t}"),
+             "type": lambda t: RDF.type, "label": lambda t: RDFS.label}
+    for s, kind, o, value in rows:
+        subject = URIRef(base + s)
+        pred = preds[kind](o)
+        obj = (URIRef(base + o) if value is None else RDFS.Class if kind == "type" and value is True
+               else URIRef(onto + o) if kind == "type" else Literal(value))
+        g.add((subject, pred, obj))
+    assert turtle(g) == g.serialize(format="turtle")
+
+
+# text NetworkX's writer keeps as it is (it splits its output with str.splitlines(), which breaks
+# lines at \r, \x0b, \x0c, \x1c-\x1e, \x85 inside values too; XML 1.0 refuses most other controls)
+xml_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\n&<>\"'"), max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(nodes=st.dictionaries(xml_text.filter(bool), st.dictionaries(st.sampled_from(["title", "type", "kind", "x y"]),
+                                                                    xml_text, max_size=3), min_size=0, max_size=6),
+       edges=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), xml_text,
+                                st.dictionaries(st.sampled_from(["rel", "source", "quote"]), xml_text, max_size=3)),
+                      max_size=8))
+def test_graphml_writer_equals_networkx(nodes, edges):
+    """graph.graphml's own text writer gives exactly NetworkX's generate_graphml for the same graph."""
+    import networkx as nx
+
+    from graph.publish.exports import graphml
+    G = nx.MultiDiGraph()
+    for n, d in nodes.items():
+        G.add_node(n, **d)
+    ids = sorted(nodes)
+    for u, v, k, d in edges if ids else ():
+        G.add_edge(ids[u % len(ids)], ids[v % len(ids)], key=k, **d)
+    H = nx.MultiDiGraph()
+    for n in sorted(G.nodes):
+        H.add_node(n, **dict(sorted(G.nodes[n].items())))
+    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
+        H.add_edge(u, v, key=f"e{i}", link=str(k), **{a: b for a, b in sorted(d.items()) if a != "link"})
+    assert graphml(G) == "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"

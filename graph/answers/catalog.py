@@ -81,13 +81,29 @@ class Catalog:
         self._entries: dict[tuple, dict] = {}  # (year, partnership) -> entries: a graph never changes
         self._scans: dict = {}
         self._class_ids: dict = {}
+        # a graph over an Oxigraph store (graph.store.local.oxigraph_graph) offers its reader:
+        # Oxigraph asked itself, without oxrdflib's per-term conversion
+        self._direct = getattr(getattr(g, "store", None), "direct", None)
+
+    def _select(self, query: str, bindings: dict) -> list[dict]:
+        """The rows of a SELECT as {variable: value} (None when unbound; with Oxigraph asked
+        directly, literals come as their text, which is all the catalog reads of them)."""
+        if self._direct is not None:
+            names, rows = self._direct.select(query, bindings)
+        else:
+            res = self.g.query(query, initBindings=bindings)
+            names, rows = [str(v) for v in res.vars], res
+        return [dict(zip(names, row)) for row in rows]
+
+    def _subject_objects(self, pred: URIRef):
+        return self._direct.pairs(pred) if self._direct is not None else self.g.subject_objects(pred)
 
     # -- lookups -----------------------------------------------------------------------------
     @property
     def by_id(self) -> dict[str, URIRef]:
         """Every id -> its node (one scan; :meth:`resolve` looks a single id up directly)."""
         if self._by_id is None:
-            self._by_id = {str(i): s for s, i in self.g.subject_objects(DCTERMS.identifier)}
+            self._by_id = {str(i): s for s, i in self._subject_objects(DCTERMS.identifier)}
         return self._by_id
 
     def _node(self, key: str) -> URIRef | None:
@@ -97,7 +113,7 @@ class Catalog:
 
     def editions(self) -> list[int]:
         if self._editions is None:
-            self._editions = sorted({int(y) for y in self.g.objects(None, DG.editionYear)})
+            self._editions = sorted({int(y) for _, y in self._subject_objects(DG.editionYear)})
         return self._editions
 
     def _year(self, edition: int | None) -> int | None:
@@ -119,8 +135,8 @@ class Catalog:
         if partnership:
             bindings["pship"] = Literal(partnership)
         out = {}
-        for row in self.g.query(_ENTRIES_Q, initBindings=bindings):
-            out[row.d] = (str(row.number), local(row.cat), int(row.order))
+        for row in self._select(_ENTRIES_Q, bindings):
+            out[row["d"]] = (str(row["number"]), local(row["cat"]), int(row["order"]))
         self._entries[(year, partnership)] = out
         return out
 
@@ -146,8 +162,8 @@ class Catalog:
         q = f"{PREFIXES}SELECT ?n ?id ?title {vars_} WHERE {{ ?n a ?cls ; dcterms:identifier ?id ; " \
             f"dcterms:title ?title . {optional} }}"
         out: dict = {}
-        for row in self.g.query(q, initBindings={"cls": cls}):
-            d = out.setdefault(row.n, {})
+        for row in self._select(q, {"cls": cls}):
+            d = out.setdefault(row["n"], {})
             for c in ("id", "title", *cols):
                 if c not in d and row[c] is not None:
                     d[c] = row[c]
@@ -157,7 +173,7 @@ class Catalog:
         """subject -> sorted objects of ``pred`` (one scan, kept)."""
         if pred not in self._scans:
             out: dict = {}
-            for s, o in self.g.subject_objects(pred):
+            for s, o in self._subject_objects(pred):
                 out.setdefault(s, []).append(o)
             self._scans[pred] = {s: sorted(v) for s, v in out.items()}
         return self._scans[pred]
@@ -165,8 +181,8 @@ class Catalog:
     def _ids(self, cls: URIRef) -> dict:
         """node of class ``cls`` -> its id (one query, kept)."""
         if cls not in self._class_ids:
-            self._class_ids[cls] = {row.n: str(row.id) for row in self.g.query(
-                PREFIXES + "SELECT ?n ?id WHERE { ?n a ?cls ; dcterms:identifier ?id }", initBindings={"cls": cls})}
+            self._class_ids[cls] = {row["n"]: str(row["id"]) for row in self._select(
+                PREFIXES + "SELECT ?n ?id WHERE { ?n a ?cls ; dcterms:identifier ?id }", {"cls": cls})}
         return self._class_ids[cls]
 
     def _pship_of(self, n: URIRef, own) -> str | None:
@@ -192,8 +208,8 @@ class Catalog:
         if year is None:
             return {}
         out = {}
-        for row in self.g.query(_ENTRY_TITLES_Q, initBindings={"year": Literal(year)}):
-            out.setdefault(row.d, (str(row.title), _str(row.summary_title)))
+        for row in self._select(_ENTRY_TITLES_Q, {"year": Literal(year)}):
+            out.setdefault(row["d"], (str(row["title"]), _str(row["summary_title"])))
         return out
 
     def list(self, type_name: str, edition: int | None = None) -> list[dict]:

@@ -12,8 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import networkx as nx
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..core.rdf import Quads, namespaced_graph
 
@@ -21,6 +20,8 @@ from ..web import page as viz
 from ..answers.catalog import Catalog
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..core.pipeline import Built
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
@@ -129,89 +130,122 @@ def _triples(g) -> list:
 def _plain(triples) -> bool:
     """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
     never makes either; anything else is written by rdflib itself)."""
-    lists = {RDF.first, RDF.rest, RDF.nil}
-    return not any(isinstance(t, BNode) or t in lists for triple in triples for t in triple)
+    lists = {RDF.first, RDF.rest, RDF.nil}  # IRIs: a literal is never one of them
+    return not any(isinstance(s, BNode) or isinstance(o, BNode) or s in lists or p in lists
+                   or (not isinstance(o, Literal) and o in lists) for s, p, o in triples)
 
 
 def write_turtle(g, fh: TextIO) -> None:
-    """Turtle exactly as rdflib's serializer writes it (its own term, prefix and layout code), with
-    the triples indexed here instead of in rdflib's store, which is most of its cost."""
+    """Turtle exactly as rdflib's serializer writes it (its prefix and term code, its subject,
+    predicate and object order, its layout), with the layout done here: rdflib's serializer makes
+    several method calls per term written, which was most of the build's Turtle time."""
     triples = _triples(g)
     if not _plain(triples):
         fh.write((g.union() if isinstance(g, Quads) else g).serialize(format="turtle"))
         return
-    from rdflib.plugins.serializers.turtle import TurtleSerializer
-
+    names = _TurtleNames(namespaced_graph() if isinstance(g, Quads) else g)
+    pname, a, label_p = names.get_pname, RDF.type, RDFS.label
     about: dict = {}
-    for s, p, o in triples:
+    refs: dict = {}
+    for s, p, o in triples:  # rdflib's preprocess, in its order: generated prefixes are numbered as met
         about.setdefault(s, {}).setdefault(p, []).append(o)
+        refs[o] = refs.get(o, 0) + 1
+        pname(s, False)
+        if p != a:
+            pname(p, True)
+        pname(o, False)
+        if isinstance(o, Literal) and o.datatype:
+            pname(o.datatype, False)
+    # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term)
+    top = sorted(s for s, props in about.items() if RDFS.Class in props.get(a, ()))
+    seen = set(top)
+    rest = sorted((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen)
+    label = names.label
+    for prefix, uri in sorted(names.namespaces.items()):
+        fh.write(f"@prefix {prefix}: <{uri}> .\n")
+    for subject in top + [s for _, _, s in rest]:
+        props = about[subject]
+        order = [p for p in (a, label_p) if p in props] + sorted(p for p in props if p != a and p != label_p)
+        parts = ["\n", label(subject, 0)]
+        for i, predicate in enumerate(order):
+            parts.append(" " if i == 0 else " ;\n    ")
+            parts.append("a" if predicate == a else label(predicate, 1))
+            objects = sorted(props[predicate])
+            parts.append(" " + label(objects[0], 2))
+            for obj in objects[1:]:
+                parts.append(",\n        " + label(obj, 2))
+        parts.append(" .\n")
+        fh.write("".join(parts))
+    fh.write("\n")
 
-    class Fast(TurtleSerializer):
-        _pnames: dict = {}
 
-        _bound: tuple | None = None
+class _TurtleNames:
+    """rdflib's Turtle prefix logic (``get_pname``, the namespaces it binds), each term worked out once."""
 
-        def get_pname(self, uri, gen_prefix=True):
-            # the same answer every time for one term (the namespace it adds is added the first
-            # time); rdflib works it out again for each use, failing slowly for IRIs in no namespace
-            key = (uri, gen_prefix)
-            if key not in self._pnames:
-                if not gen_prefix and isinstance(uri, URIRef) and not str(uri).startswith(self.bound()):
-                    # no bound namespace begins it, so rdflib would find no prefix either; asking it
-                    # would file the IRI's own namespace in its prefix trie, one per link IRI
-                    # (`id/link/...`), which grows as the square of the number of links
-                    self._pnames[key] = None
-                else:
-                    self._pnames[key] = super().get_pname(uri, gen_prefix)
-                    if gen_prefix:
-                        self._bound = None  # rdflib may have bound a new prefix
-            return self._pnames[key]
+    def __init__(self, g: Graph):
+        from rdflib.plugins.serializers.turtle import TurtleSerializer
+        self._ser = TurtleSerializer(g)
+        self._ser.reset()
+        self.namespaces = self._ser.namespaces
+        self._pnames: dict = {}
+        self._labels: dict = {}
+        self._bound: tuple | None = None
 
-        def bound(self) -> tuple:
-            if self._bound is None:
-                self._bound = tuple(str(ns) for _, ns in self.store.namespaces())
-            return self._bound
+    def get_pname(self, uri, gen_prefix: bool = True):
+        key = (uri, gen_prefix)
+        if key not in self._pnames:
+            if not gen_prefix and isinstance(uri, URIRef) and not str(uri).startswith(self._bound_namespaces()):
+                # no bound namespace begins it, so rdflib would find no prefix either; asking it would
+                # file the IRI's own namespace in its prefix trie, one per link IRI (`id/link/...`),
+                # which grows as the square of the number of links
+                self._pnames[key] = None
+            else:
+                self._pnames[key] = self._ser.get_pname(uri, gen_prefix)
+                if gen_prefix:
+                    self._bound = None  # rdflib may have bound a new prefix
+        return self._pnames[key]
 
-        def preprocess(self):
-            for t in triples:
-                self.preprocessTriple(t)
+    def _bound_namespaces(self) -> tuple:
+        if self._bound is None:
+            self._bound = tuple(str(ns) for _, ns in self._ser.store.namespaces())
+        return self._bound
 
-        def buildPredicateHash(self, subject):  # noqa: N802
-            return {p: list(objects) for p, objects in about.get(subject, {}).items()}
-
-        def orderSubjects(self):  # noqa: N802
-            top = []
-            for cls in self.topClasses:
-                members = sorted(s for s, props in about.items() if cls in props.get(RDF.type, ()))
-                top.extend(members)
-                for m in members:
-                    self._topLevels[m] = True
-            seen = set(top)
-            rest = sorted((isinstance(s, BNode), self._references[s], s) for s in self._subjects if s not in seen)
-            return top + [s for _, _, s in rest]
-
-    class Stream:
-        def write(self, data: bytes) -> None:
-            fh.write(data.decode("utf-8"))
-    # the serializer asks its graph only for prefixes (and binds any it makes, as rdflib does)
-    Fast(namespaced_graph() if isinstance(g, Quads) else g).serialize(Stream(), encoding="utf-8")
+    def label(self, node, position: int) -> str:
+        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI)."""
+        key = (node, position == 1)
+        text = self._labels.get(key)
+        if text is None:
+            if node == RDF.nil:
+                text = "()"
+            elif isinstance(node, Literal):
+                text = node._literal_n3(use_plain=True, qname_callback=lambda dt: self.get_pname(dt, False))
+            else:
+                text = self.get_pname(node, position == 1) or node.n3()
+            self._labels[key] = text
+        return text
 
 
 def turtle(g) -> str:
     return _text(write_turtle, g)
 
 
-def _jsonld_value(o) -> dict:
+def _jsonld_value(o, plain_types: frozenset | None = None) -> dict:
     """One value as rdflib's JSON-LD writer gives it (which, as called by ``serialize``, uses
     native JSON numbers and booleans for its plain literal types)."""
-    from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
     if isinstance(o, Literal):
         if o.datatype:
-            return {"@type": str(o.datatype), "@value": o.toPython() if o.datatype in PLAIN_LITERAL_TYPES else str(o)}
+            if plain_types is None:
+                plain_types = _plain_literal_types()
+            return {"@type": str(o.datatype), "@value": o.toPython() if o.datatype in plain_types else str(o)}
         if o.language:
             return {"@language": o.language, "@value": str(o)}
         return {"@value": str(o)}
     return {"@id": str(o)}
+
+
+def _plain_literal_types() -> frozenset:
+    from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+    return frozenset(PLAIN_LITERAL_TYPES)
 
 
 def _jsonld_sorted(node: dict) -> dict:
@@ -254,15 +288,44 @@ def write_jsonld(g, fh: TextIO) -> None:
 
 def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
     nodes: dict = {}
+    a, plain_types = RDF.type, _plain_literal_types()
+    values: dict = {}  # term -> its JSON-LD value (read only, so one dict serves every use)
     for s, p, o in triples:
-        node = nodes.setdefault(s, {"@id": str(s)})
-        if p == RDF.type and isinstance(o, URIRef):
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {"@id": str(s)}
+        if p == a and isinstance(o, URIRef):
             node.setdefault("@type", []).append(str(o))
         else:
-            node.setdefault("@type" if p == RDF.type else str(p), []).append(_jsonld_value(o))
+            value = values.get(o)
+            if value is None:
+                value = values[o] = _jsonld_value(o, plain_types)
+            node.setdefault("@type" if p == a else str(p), []).append(value)
     for i, s in enumerate(sorted(nodes, key=str)):
-        text = json.dumps(_jsonld_sorted(nodes[s]), indent=1, sort_keys=True, ensure_ascii=False)
-        fh.write((",\n" + indent if i else indent) + text.replace("\n", "\n" + indent))
+        fh.write((",\n" if i else "") + indent + _json_indented(_jsonld_sorted(nodes[s]), indent))
+
+
+def _json_indented(value, indent: str = "") -> str:
+    """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)`` with every line after the
+    first prefixed by ``indent``, byte for byte, several times faster: with ``indent`` the json
+    module falls back to its pure-Python encoder, one generator call per token."""
+    if isinstance(value, str):
+        return _json_str(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + " "
+        return "{\n" + ",\n".join(f"{inner}{_json_str(k)}: {_json_indented(v, inner)}"
+                                   for k, v in sorted(value.items())) + "\n" + indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = indent + " "
+        return "[\n" + ",\n".join(inner + _json_indented(v, inner) for v in value) + "\n" + indent + "]"
+    return json.dumps(value)  # numbers, booleans, null: as json writes them
+
+
+_json_str = json.encoder.encode_basestring  # the C encoder json.dumps(ensure_ascii=False) uses for strings
 
 
 def _jsonld_rdflib(g: Graph) -> str:
@@ -327,14 +390,56 @@ def graphml(G: nx.MultiDiGraph) -> str:
 
     The view's edge keys ("drivenBy|src-...") repeat across node pairs, and GraphML edge ids are
     document-wide XML ids, so readers such as graphology refuse repeats; the key is kept as the
-    edge's ``link`` attribute instead.
+    edge's ``link`` attribute instead. The text is what NetworkX's ``generate_graphml`` writes for
+    such a graph (keys, order, escaping, indentation), written here as text: NetworkX builds an
+    ElementTree of every node and value first. Values that are not text go through NetworkX.
     """
-    H = nx.MultiDiGraph()
-    for n in sorted(G.nodes):
-        H.add_node(n, **{k: v for k, v in sorted(G.nodes[n].items()) if v is not None})
-    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
-        H.add_edge(u, v, key=f"e{i}", link=str(k), **{a: b for a, b in sorted(d.items()) if a != "link"})
-    return "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+    nodes = [(n, {k: v for k, v in sorted(G.nodes[n].items()) if v is not None}) for n in sorted(G.nodes)]
+    edges = [(u, v, f"e{i}", {"link": str(k), **{a: b for a, b in sorted(d.items()) if a != "link"}})
+             for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True),
+                                                     key=lambda e: (e[0], e[1], str(e[2]))))]
+    values = [x for _, d in nodes for x in d.values()] + [x for *_, d in edges for x in d.values()]
+    if not all(isinstance(x, str) for x in values):
+        import networkx as nx
+        H = nx.MultiDiGraph()
+        H.add_nodes_from(nodes)
+        H.add_edges_from(edges)
+        return "\n".join(nx.generate_graphml(H, prettyprint=True)) + "\n"
+    keys: dict = {}  # (scope, name) -> key id, numbered as first met, nodes before edges
+
+    def data(scope: str, d: dict) -> str:
+        out = []
+        for name, value in d.items():
+            key = keys.setdefault((scope, name), f"d{len(keys)}")
+            out.append(f'      <data key="{key}">{_xml_text(value)}</data>\n' if value else f'      <data key="{key}" />\n')
+        return "".join(out)
+    body = []
+    for n, d in nodes:
+        inner = data("node", d)
+        body.append(f'    <node id={_xml_attr(n)}>\n{inner}    </node>\n' if inner else f'    <node id={_xml_attr(n)} />\n')
+    for u, v, eid, d in edges:
+        body.append(f"    <edge source={_xml_attr(u)} target={_xml_attr(v)} id={_xml_attr(eid)}>\n{data('edge', d)}"
+                    "    </edge>\n")
+    head = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+            'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    key_lines = [f'  <key id="{key}" for="{scope}" attr.name={_xml_attr(name)} attr.type="string" />\n'
+                 for (scope, name), key in reversed(keys.items())]
+    graph = ('  <graph edgedefault="directed">\n' + "".join(body) + "  </graph>\n") if body else \
+        '  <graph edgedefault="directed" />\n'
+    text = head + "".join(key_lines) + graph + "</graphml>\n"
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")  # ElementTree's default: ASCII, &#8217;
+
+
+def _xml_text(text: str) -> str:
+    """Element text escaped as ElementTree does (``&``, ``<``, ``>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    """A quoted attribute value escaped as ElementTree does."""
+    text = _xml_text(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+    return f'"{text}"'
 
 
 def nodes_csv(G: nx.MultiDiGraph) -> str:
@@ -392,7 +497,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     file; the paths, sorted. ``graph``: the union to read the catalog and page from (default the
     build's rdflib union); ``progress(done, total)`` is called as each file is written."""
     from ..core import io as dio
-    files = export_writers(b.quads, graph if graph is not None else b.union, b.nx, out)
+    files = export_writers(b.quads, graph if graph is not None else b.union, b.graph_view, out)
     done: list = []
 
     def staged(path: Path) -> None:

@@ -439,7 +439,60 @@ def oxigraph_graph(store) -> Graph:
                 query, initBindings = substitute(query, initBindings), {}
             return super().query(query, initNs, initBindings, queryGraph, **kwargs)
 
-    return Graph(store=Substituting(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    backing = Substituting(store=store)
+    backing.direct = Direct(store)  # for readers that ask Oxigraph itself (the catalog's listings)
+    return Graph(store=backing, identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
+class Direct:
+    """Reads straight from the pyoxigraph store behind an :func:`oxigraph_graph`, the union in its
+    default graph, without oxrdflib's term conversion (the cost of a listing of thousands of rows):
+    IRIs come back as rdflib ``URIRef`` (they are keys the callers share with rdflib reads),
+    literals in query answers as their plain text."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def select(self, text: str, bindings: dict | None = None) -> tuple[list[str], list[tuple]]:
+        """(variable names, rows) of a SELECT; ``bindings`` substituted as RDF terms (bound, as
+        :func:`substitute` does for rdflib's ``initBindings``)."""
+        res = self.store.query(substitute(text, bindings) if bindings else text)
+        names = [v.value for v in res.variables]
+        term = _terms(plain_literals=True)
+        return names, [tuple(term(t) for t in sol) for sol in res]
+
+    def pairs(self, predicate) -> list[tuple]:
+        """(subject, object) of every triple with ``predicate`` (objects as rdflib terms)."""
+        import pyoxigraph as ox
+        term = _terms(plain_literals=False)
+        return [(term(q.subject), term(q.object))
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, ox.DefaultGraph())]
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _terms(plain_literals: bool):
+    """pyoxigraph term -> rdflib term (a literal as its text with ``plain_literals``)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+    named, blank = ox.NamedNode, ox.BlankNode
+
+    def term(t):
+        if t is None:
+            return None
+        kind = type(t)
+        if kind is named:
+            return URIRef(t.value)
+        if kind is blank:
+            return BNode(t.value)
+        if plain_literals:
+            return t.value
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        datatype = t.datatype.value
+        return Literal(t.value) if datatype == XSD_STRING else Literal(t.value, datatype=URIRef(datatype))
+    return term
 
 
 def run_oxigraph(g: Graph, text: str, bindings: dict | None = None, where: str = "query") -> Result:

@@ -30,8 +30,8 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
@@ -40,6 +40,9 @@ from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
 from ..core.view import NODE_CLASSES, local
 from .layout import FRAMEWORKS, TIERS, layout, tier_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: node type -> (colour, vis-network shape): the Okabe-Ito palette, which stays apart under the common
 #: colour-vision deficiencies, and types that share a colour differ in shape (tests/test_viz.py checks)
@@ -248,6 +251,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
             have = ", ".join(sorted(pships)) or "none"
             raise UsageError(f"unknown partnership {partnership!r}; the data has: {have}")
         keep = {n for n in keep if of[n] in (None, partnership)}
+    import networkx as nx
     H = G.subgraph(keep)
     if focus is not None:
         if focus not in G:
