@@ -176,3 +176,10 @@ def test_a_triple_stated_in_two_documents_counts_once_on_a_union_server(tmp_path
         assert sizes[second] == len(set(graphs[second])) - 1 and sizes[first] == len(set(graphs[first]))
         n = remote.push_graphs(url, remote.graph_store_url(url), DEFAULT_BASE, graphs, union_default=False)
         assert count(url, UNION) == distinct  # the union graph: a set
+
+
+def test_a_server_nothing_was_pushed_to_says_push_first(tmp_path):
+    with oxigraph_server(tmp_path, union_default_graph=True) as url:
+        r = cli("--endpoint", url, "list", "plans")
+        assert r.exit_code == 2, r.output
+        assert "run 'drivers push --endpoint URL' first" in r.output and "Traceback" not in r.output

@@ -525,8 +525,9 @@ class RemoteBackend(StoreBackend):
 def read_mode(endpoint: str, base: str) -> str | None:
     """Which default graph the read commands use on this server (see :func:`push`): ``<base>graph/union``
     if it holds a triple; else None (the server's own default graph) if a named graph under
-    ``<base>graph/`` holds one that the default graph shows too. Otherwise a clear error: nothing was
-    pushed, or it was pushed for a union-default-graph server that no longer is one."""
+    ``<base>graph/`` holds one that the default graph shows too; a clear error if the default graph does
+    not (pushed for a union-default-graph server that no longer is one). Nothing pushed: the union
+    graph (``store`` then says to push first, as before)."""
     from rdflib import Literal, URIRef
     union = URIRef(base + UNION)
     res = _select(endpoint, "SELECT ?union ?data ?shown WHERE { "
@@ -539,11 +540,8 @@ def read_mode(endpoint: str, base: str) -> str | None:
 
     def true(var: str) -> bool:
         return row.get(var, {}).get("value") in ("true", "1")
-    if true("union"):
+    if true("union") or not true("data"):  # nothing pushed: the reads that need data say so (see ``store``)
         return str(union)
-    if not true("data"):
-        raise RemoteError(f"the SPARQL server at {safe_url(endpoint)} has no graph <{union}> nor named graphs under "
-                          f"<{base}graph/>: run 'drivers push --endpoint URL' first (with the same --base)")
     if not true("shown"):
         raise RemoteError(f"the graph on the SPARQL server at {safe_url(endpoint)} was pushed without <{union}>, for "
                           "a server that answers from the union of its named graphs, but this one does not (now "
