@@ -3,9 +3,12 @@ benchmarks/serve_load.py."""
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import re
 import selectors
 import subprocess
+import threading
 import time
 
 
@@ -25,3 +28,19 @@ def served_url(proc: subprocess.Popen, timeout: float) -> str:
     finally:
         sel.close()
     return re.search(r"http://[^ ]+/", line).group(0)
+
+
+@contextlib.contextmanager
+def fake_server(handler, wrap=None):
+    """A local HTTP server (``http.server`` with ``handler``) in a thread: yields the server and its
+    ``/query`` URL (``https`` when ``wrap(socket)`` wraps the socket in TLS); shut down after."""
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    srv.daemon_threads = True
+    if wrap is not None:
+        srv.socket = wrap(srv.socket)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield srv, f"{'https' if wrap else 'http'}://127.0.0.1:{srv.server_address[1]}/query"
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from cli import main
 
 from .conftest import TINY
+from .serving import fake_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -182,11 +182,8 @@ class Broken(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def broken():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Broken)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/query"
-    srv.shutdown()
+    with fake_server(Broken) as (_, url):
+        yield url
 
 
 @pytest.mark.parametrize("mode", ["close", "bad-status", "short"])

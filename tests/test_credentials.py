@@ -15,7 +15,6 @@ import base64
 import html
 import http.server
 import json
-import threading
 import time
 import urllib.parse
 
@@ -26,6 +25,8 @@ from cli import main
 from graph.core import secrets
 
 from .conftest import TINY
+
+from .serving import fake_server
 
 TOKEN = "tok-S3CRET-a/b+c=77"
 USER, PASSWORD = "officer", "pw S3cret&<x>'\"42"
@@ -92,12 +93,9 @@ class Fake(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def url():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fake)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
     Fake.seen = []
-    yield f"http://127.0.0.1:{srv.server_address[1]}/query"
-    srv.shutdown()
+    with fake_server(Fake) as (_, url):
+        yield url
 
 
 ENVS = {"token": {"DRIVERS_ENDPOINT_TOKEN": TOKEN},

@@ -14,7 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from click.testing import CliRunner
 from cli import main
 
 from .conftest import TINY
+from .serving import fake_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -89,12 +89,9 @@ class Server(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
     Server.hits = 0
-    yield f"http://127.0.0.1:{srv.server_address[1]}/query"
-    srv.shutdown()
+    with fake_server(Server) as (_, url):
+        yield url
 
 
 def cli(*args: str, env: dict | None = None, store: str = "oxigraph"):

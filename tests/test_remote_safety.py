@@ -8,7 +8,6 @@ import http.server
 import shutil
 import ssl
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 from cli import main
 
 from .conftest import TINY
+from .serving import fake_server
 
 SECRET, TOKEN = "pw-s3cret-41", "tok-s3cret-42"
 
@@ -48,11 +48,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.daemon_threads = True
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv, f"http://127.0.0.1:{srv.server_address[1]}/query"
-    srv.shutdown()
+    with fake_server(_Handler) as served:
+        yield served
 
 
 def cli(*args: str, env: dict | None = None):
@@ -106,16 +103,10 @@ def test_tls_certificates_are_verified(tmp_path: Path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
                     str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
     _Handler.mode = "echo"
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert, key)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        url = f"https://127.0.0.1:{srv.server_address[1]}/query"
+    with fake_server(_Handler, wrap=lambda sock: ctx.wrap_socket(sock, server_side=True)) as (_, url):
         r = cli("--endpoint", url, "list", "plans", env={"DRIVERS_ENDPOINT_TOKEN": TOKEN})
         check(r, url, {"DRIVERS_ENDPOINT_TOKEN": TOKEN})
         assert "CERTIFICATE_VERIFY_FAILED" in r.output or "certificate" in r.output.lower()
         assert "HTTP 500" not in r.output  # the request never got through
-    finally:
-        srv.shutdown()

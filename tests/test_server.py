@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -27,6 +26,8 @@ from cli import main
 from graph.answers import queries as Q
 
 from .conftest import DATA, TINY
+
+from .serving import fake_server
 
 
 def oxigraph_binary() -> str | None:
@@ -185,10 +186,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
 
 def test_credentials_come_from_the_environment_and_are_not_printed(monkeypatch):
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{srv.server_address[1]}/query?secret-param=1"
+    with fake_server(_Recorder) as (_, url):
+        url += "?secret-param=1"
         monkeypatch.setenv("DRIVERS_ENDPOINT_USER", "alice")
         monkeypatch.setenv("DRIVERS_ENDPOINT_PASSWORD", "s3cret")
         r = cli("--endpoint", url, "list", "plans")
@@ -199,8 +198,6 @@ def test_credentials_come_from_the_environment_and_are_not_printed(monkeypatch):
         monkeypatch.setenv("DRIVERS_ENDPOINT_TOKEN", "tok-123")
         r = cli("--endpoint", url, "list", "plans")
         assert _Recorder.seen[-1] == "Bearer tok-123" and "tok-123" not in r.output
-    finally:
-        srv.shutdown()
 
 
 def _raw(url: str, text: str) -> list:
