@@ -43,7 +43,7 @@ def confidence(ev: sg.Evaluation, queries) -> str:
     p = ev.p
     shown = right_shown = hidden = right_hidden = 0
     for q, h in queries:
-        sigs = ev.signals("full", q, h)
+        sigs = {t: s for t, s in ev.signals("full", q, h).items() if not (p.dated and sg.too_new(ev.full.targets[t], q.year))}
         scored = sorted(((sg.combine(s, p), s.lexical, t) for t, s in sigs.items()), key=lambda x: (-x[0], x[2]))
         if not scored:
             hidden += 1
@@ -71,10 +71,12 @@ def main() -> None:
     print("\n## leave one document out\n")
     print(table(rows))
     print("\nchosen in each fold: " + "; ".join(f"{f['fold']} ({f['queries']} queries) semantic {f['semantic_weight']}"
-                                             f" graph {f['graph_weight']}" for f in folds))
+                                             f" graph {f['graph_weight']} name {f['name_weight']}" for f in folds))
     para = sg.load_paraphrases(ROOT / sg.PARAPHRASES)
     print(f"\n## paraphrases ({len(para)})\n")
     print(table(sg.evaluate_paraphrases(b.data, b.nx, para, ev=ev)))
+    print(f"\n## paraphrases, each given the year of its action's document ({len(para)})\n")
+    print(table(sg.evaluate_paraphrases(b.data, b.nx, para, ev=ev, dated=True)))
     docs = sg.cv_documents(b.data, ev.full)
     cv_queries = [(q, frozenset({d})) for d in docs for q in ev.queries({d})]
     para_queries = sg.paraphrase_queries(ev, para)

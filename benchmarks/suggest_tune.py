@@ -34,6 +34,7 @@ GRID = {
     "semantic_weight": [0.0, 0.2, 0.4],
     "graph_weight": [0.0, 0.1, 0.2],
     "prior_weight": [0.0, 0.05],
+    "name_weight": [0.0, 0.1, 0.2, 0.3],
 }
 
 
@@ -46,8 +47,9 @@ def main() -> None:
         ev = s.Evaluation(b.data, b.nx, base)
         queries = [(q, frozenset(held) | frozenset(left)) for held, left in s.SPLITS["tune"]
                    for q in ev.queries(set(held))]
-        for ws, wg, wp in itertools.product(GRID["semantic_weight"], GRID["graph_weight"], GRID["prior_weight"]):
-            p = replace(base, semantic_weight=ws, graph_weight=wg, prior_weight=wp)
+        for ws, wg, wp, wn in itertools.product(GRID["semantic_weight"], GRID["graph_weight"], GRID["prior_weight"],
+                                                GRID["name_weight"]):
+            p = replace(base, semantic_weight=ws, graph_weight=wg, prior_weight=wp, name_weight=wn)
             score = s.objective(ev, queries, p)
             results.append((score, p))
     results.sort(key=lambda r: (-r[0][0], -r[0][1], -r[0][2]))
@@ -57,7 +59,7 @@ def main() -> None:
         print(f"  {obj:.3f}  (as written {plain:.3f}, masked {masked:.3f})  semantic={p.semantic} k3={p.k3} "
               f"unit_weight={p.unit_weight} "
               f"saturation={p.saturation} semantic_weight={p.semantic_weight} graph_weight={p.graph_weight} "
-              f"prior_weight={p.prior_weight}")
+              f"prior_weight={p.prior_weight} name_weight={p.name_weight}")
     d = next((r for r in results if r[1] == s.DEFAULT), None)
     if d:
         print(f"the default (graph/answers/suggest.py Params): {d[0][0]:.3f} (as written {d[0][1]:.3f}, "

@@ -26,3 +26,36 @@ def test_formula_cells_are_made_inert():
     assert [safe_cell(x) for x in ("+1", "-1", "@SUM(A1)", "ok", None)] == ["'+1", "'-1", "'@SUM(A1)", "ok", ""]
     text = to_csv([{"a": "=1+1", "b": "x"}], ["a", "b"])
     assert text == "a,b\n'=1+1,x\n"
+
+
+def test_the_light_view_writes_what_the_networkx_view_writes(real_built):
+    """The build writes its view-based files from ViewGraph (no NetworkX); each equals the text
+    written from the NetworkX graph of the same view."""
+    from graph.core.view import ViewGraph
+    from graph.publish import exports
+    from graph.web import page
+    light, G = ViewGraph(real_built.view), real_built.nx
+    assert light.number_of_nodes() == G.number_of_nodes() and light.number_of_edges() == G.number_of_edges()
+    for write in (exports.graphml, exports.nodes_csv, exports.edges_csv):
+        assert write(light) == write(G), write.__name__
+    assert page.page_data(light, real_built.union) == page.page_data(G, real_built.union)
+
+
+def test_a_warm_build_and_validate_do_not_import_networkx(tiny_copy: Path, tmp_path: Path):
+    """NetworkX is for the commands that walk the graph; `validate`, and `build` once the store
+    cache is made, read the view as plain data (exports are the same: test above)."""
+    import os
+    import subprocess
+    import sys
+    code = ("import sys; from cli import main\n"
+            "try:\n    main(['--data', sys.argv[1], *sys.argv[2:]])\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('LOADED', 'networkx' in sys.modules)")
+    def loaded(*argv: str) -> str:
+        return subprocess.run([sys.executable, "-c", code, str(tiny_copy), *argv], capture_output=True, text=True,
+                              env={**os.environ, "DRIVERS_CACHE_DIR": str(tmp_path / "cache")}, cwd=ROOT,
+                              check=True).stdout
+    out = str(tmp_path / "out")
+    loaded("build", "--out", out)  # makes the store cache (written from the NetworkX view)
+    assert "LOADED False" in loaded("build", "--out", out)
+    assert "LOADED False" in loaded("validate")

@@ -41,15 +41,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def oxigraph_server(location: Path):
-    """A running `oxigraph serve` on a free loopback port, storing in ``location``; yields its query URL."""
+def oxigraph_server(location: Path, union_default_graph: bool = False):
+    """A running `oxigraph serve` on a free loopback port, storing in ``location``; yields its query URL.
+    ``union_default_graph``: started with --union-default-graph (tests/test_push_union.py)."""
     binary = oxigraph_binary()
     if binary is None:
         if os.environ.get("DRIVERS_REQUIRE_SERVER") == "1":
             pytest.fail("the oxigraph server binary is missing: pip install -e '.[dev]'")
         pytest.skip("the oxigraph server binary is missing (pip install -e '.[dev]')")
     port = free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             *(["--union-default-graph"] if union_default_graph else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     deadline = time.monotonic() + 30

@@ -400,7 +400,7 @@ def test_cross_validation_never_uses_the_folds_own_links_or_text_to_choose(monke
     assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 6
     assert got[(sg.TUNED, "Driver")]["queries"] == 4 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
     for f in folds:
-        assert (f["semantic_weight"], f["graph_weight"]) in sg.CV_GRID
+        assert (f["semantic_weight"], f["graph_weight"], f["name_weight"]) in sg.CV_GRID
     assert sg.cross_validate(data, G) == (rows, folds)   # deterministic
 
 
@@ -414,7 +414,7 @@ def test_cross_validation_choice_ignores_the_folds_links(monkeypatch):
     for fs in (files, changed):
         data = _data(fs)
         _, folds = sg.cross_validate(data, to_networkx(union(build(data))))
-        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["inner_objective"]) for f in folds
+        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["name_weight"], f["inner_objective"]) for f in folds
                            if f["fold"] == "src-c"))
     assert chosen[0] == chosen[1]
 
@@ -743,3 +743,67 @@ def test_each_type_is_ranked_on_its_own_and_kept_short(real):
         scores = [s["score"] for s in g["suggestions"]]
         assert scores == sorted(scores, reverse=True) and all(s >= sg.DEFAULT.confident for s in scores)
     assert json.loads(json.dumps(out)) == out   # JSON-able as it is
+
+
+# -- dates: a candidate that began after the query's year is left out ----------------------------
+
+def test_a_candidates_first_year_is_its_start_year_or_the_earliest_year_its_title_prints(real):
+    assert real.targets["best-start-bright-futures-2022-26"].since == 2022      # "... Plan 2022-26"
+    assert real.targets["cyp-act-2014"].since == 2014                           # start_year
+    assert real.targets["transforming-pathways"].since is None                  # neither says
+    assert real.items["nl-rcs-a1"].year == 2019                                 # its report is dated 2019-10
+
+
+def test_new_text_with_a_year_leaves_out_candidates_that_began_later(real):
+    text = "Provide free breakfast clubs in schools in the most deprived areas to reduce the cost of the school day"
+    undated = sg.suggest(real, text, types=("Driver",), everything=True, top=500).suggestions
+    dated = sg.suggest(real, text, types=("Driver",), everything=True, top=500, year=2019).suggestions
+    later = {s.id for s in undated if (real.targets[s.id].since or 0) > 2019}
+    assert later, "the undated query ranks some candidate that began after 2019"
+    assert not later & {s.id for s in dated}
+    assert {s.id for s in dated} == {s.id for s in undated} - later
+    assert sg.suggest_for_text(real, text, types=("Driver",), year=2019)["types"][0]["suggestions"][0]["id"] in POVERTY
+
+
+def test_an_action_id_is_dated_by_its_document(real):
+    got = sg.suggest(real, "nl-rcs-c6", types=("Driver",), everything=True, top=500).suggestions
+    assert got and all((real.targets[s.id].since or 0) <= 2019 for s in got)
+    # the same text as new text, with no year, does reach the later ones
+    text = " ".join(x for x in (real.items["nl-rcs-c6"].title,) if x)
+    assert any((real.targets[s.id].since or 0) > 2019
+               for s in sg.suggest(real, text, types=("Driver",), everything=True, top=500).suggestions)
+
+
+def test_the_cached_index_keeps_the_dates(real):
+    back, _ = sg.index_from_json(json.loads(json.dumps(sg.index_to_json(real, real.items))))
+    assert back.targets["best-start-bright-futures-2022-26"].since == 2022
+    assert back.items["nl-rcs-a1"].year == 2019
+
+
+def test_the_evaluation_ranks_later_candidates_last_only_for_dated_methods():
+    from graph.core.pipeline import build_graph
+
+    b = build_graph(Path(__file__).parent.parent / "data", check=False)
+    ev = sg.Evaluation(b.data, b.nx)
+    q = next(q for q in ev.queries({"src-nl-csp-ar-2018-19"}) if q.type == "Driver")
+    assert q.year == 2019
+    hidden = frozenset({"src-nl-csp-ar-2018-19"})
+    for method, dated in ((sg.METHOD, True), (sg.UNDATED, False), ("tfidf+dates", True), ("tfidf", False)):
+        ranked = ev.ranking(method, q, hidden)
+        late = [i for i, t in enumerate(ranked) if (ev.full.targets[t].since or 0) > 2019]
+        assert late
+        # dated: every later candidate after every other one; undated: some of them ranked among the rest
+        assert (min(late) == len(ranked) - len(late)) is dated, method
+
+
+def test_the_name_signal_fires_on_whole_names_and_acronyms_not_on_common_words(real):
+    assert "transforming-pathways" in sg.named(real, real.query_bag("Contribute to Transforming Pathways (Edges of Care)"))
+    assert "realigning-childrens-services" in sg.named(real, real.query_bag("Apply the RCS data visualisation tool"))
+    assert "pace" in sg.named(real, real.query_bag("our participation in the PACE Programme"))
+    # "Money" (a Care Review report) and "Care" (a Promise foundation) are single common words: no names
+    got = sg.named(real, real.query_bag("Offer money advice and care to families"))
+    assert "icr-money-report" not in got and "promise-care" not in got
+    # a name split by other words is not given whole
+    assert "transforming-pathways" not in sg.named(real, real.query_bag("transforming our care pathways"))
+    sig = sg.signals(real, real.query_bag("our participation in the PACE Programme"), types=("Driver",))
+    assert sig["pace"].named == 1.0 and sig["transforming-pathways"].named == 0.0

@@ -12,6 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 from ..core.namespace import DG
+from ..core.rdf import subject_objects
 from ..core.view import breadth_first, local, node_type
 
 PREFIXES = """PREFIX dg: <https://w3id.org/drivers-graph/ontology#>
@@ -96,7 +97,7 @@ class Catalog:
         return [dict(zip(names, row)) for row in rows]
 
     def _subject_objects(self, pred: URIRef):
-        return self._direct.pairs(pred) if self._direct is not None else self.g.subject_objects(pred)
+        return subject_objects(self.g, pred)
 
     # -- lookups -----------------------------------------------------------------------------
     @property

@@ -51,7 +51,9 @@ PER_TYPE = {"Driver": 3, "UNCRCArticle": 3, "WellbeingIndicator": 3, "PromiseFou
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
-METHOD = "bm25+units+neighbours"
+METHOD = "bm25+units+neighbours+dates+names"
+#: the default before candidates were dated (a baseline row of the evaluation)
+UNDATED = "bm25+units+neighbours"
 NO_CONFIDENT = "no confident suggestion"
 
 
@@ -78,8 +80,10 @@ class Params:
     confident: float = 0.15      # a candidate below this score is not shown ...
     min_words: float = 0.1       # ... nor one whose words match less than this (graph votes alone are no evidence)
     relative: float = 0.5        # ... nor one below this share of its type's best score
-    prior_weight: float = 0.0    # how often records of the query's kind link each candidate (training links)
+    prior_weight: float = 0.05   # how often records of the query's kind link each candidate (training links)
     lexical: bool = True
+    dated: bool = True           # a candidate that began after the query's year (its document's date) is left out
+    name_weight: float = 0.2     # added when the query names the candidate: its title, an alias, a defined acronym
 
     @property
     def lexical_weight(self) -> float:
@@ -90,7 +94,8 @@ DEFAULT = Params()
 #: the method before issue 19, kept as a baseline: BM25 + thesaurus + neighbours (weight 0.2),
 #: no phrases, no generic-verb stop list, no mined acronyms, no semantic signal
 LEGACY = Params(saturation=24.0, semantic_weight=0.0, graph_weight=0.2, phrase_weight=0.0, plan_stop=False,
-                mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0)
+                mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0,
+                dated=False, name_weight=0.0)
 
 # -- text ----------------------------------------------------------------------------------------
 
@@ -246,6 +251,12 @@ def mine_acronyms(texts: list[str]) -> dict[str, list[str]]:
     return {f"acronym-{a}": sorted({a, *forms}) for a, forms in sorted(found.items()) if forms}
 
 
+def name_key(toks: list[tuple[str, str]]) -> tuple[str, ...]:
+    """A name or a text as the stems of its words, stop words kept, numbers left out: "the Parenting
+    Strategy" holds "Parenting Strategy"; "Children and Young People (Scotland) Act 2014" is itself."""
+    return tuple(s for s, _ in toks if not s.isdigit())
+
+
 def _concept_token(concept: str) -> str:
     return f"~{concept}"
 
@@ -302,6 +313,7 @@ class Bag:
     tf: Counter = field(default_factory=Counter)
     surface: dict[str, str] = field(default_factory=dict)
     length: float = 0.0
+    seqs: list = field(default_factory=list)  # a query's texts as stem sequences (to find the names it gives)
 
     def add(self, text: str, tok: Tokenizer, weight: float = 1.0, tag: str | None = None,
             query: bool = False) -> None:
@@ -309,6 +321,8 @@ class Bag:
         ``tok.units``, the words of a matched multi-word thesaurus phrase then count only as a unit (its
         concept and its two-word phrases), not one by one: "cost of the school day" is poverty, not school."""
         toks = words(text)
+        if query:
+            self.seqs.append(name_key(toks))
         found = tok.thesaurus.concepts(toks) if tok.thesaurus is not None else []
         inside = _unit_words(toks, tok.thesaurus) if tok.units and query else set()
         content = tok.content(toks)
@@ -333,6 +347,71 @@ class Bag:
         self.length += weight
 
 
+# -- dates ---------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def since_year(record) -> int | None:
+    """The first year a candidate can have driven an action: its ``start_year``, or the earliest year
+    its title prints ("Tackling Poverty Strategy 2023-26": 2023); None when neither says."""
+    years = [int(y) for y in _YEAR.findall(record.title or "")]
+    start = record.get("start_year")
+    if isinstance(start, int) or (isinstance(start, str) and start.isdigit()):
+        years.append(int(start))
+    return min(years) if years else None
+
+
+def document_year(data: Data, source: str) -> int | None:
+    """The year of a source document's date ("2019-10": 2019), or None."""
+    src = data.sources.get(source)
+    m = re.match(r"(\d{4})", str(src.fields.get("date") or "")) if src is not None else None
+    return int(m.group(1)) if m else None
+
+
+def too_new(t: Target, year: int | None) -> bool:
+    """The candidate began after ``year``: it cannot lie behind an action of that year."""
+    return year is not None and t.since is not None and t.since > year
+
+
+def _is_name(text: str, acronym: bool = False) -> bool:
+    """A phrase that names one thing: two content words or more ("Parenting Strategy", "Transforming
+    Pathways"), or an acronym (one word written in capitals, "PACE", or one the documents define).
+    A single common word ("Money", "Care", "Plan", "Healthy") names nothing when it turns up in text."""
+    toks = words(text)
+    stems = _stop_stems(PLAN_STOP)
+    content = [s for s, t in toks if not (t in PLAN_STOP or s in stems or s.isdigit() or len(s) < 2)]
+    if len(content) >= 2:
+        return True
+    return len(toks) == 1 and len(toks[0][0]) >= 3 and (acronym or text.strip().isupper())
+
+
+def _names(record, thes: Thesaurus | None) -> tuple:
+    """A candidate's names: its title, aliases and short title, and every form of an acronym the
+    documents define for one of them ("Realigning Children's Services (RCS)": RCS), as stem sequences;
+    only phrases that name one thing (``_is_name``)."""
+    given = [n for n in (record.title, *record.get("aliases", []), record.get("short_title") or "") if n]
+    keys = {name_key(words(n)) for n in given}
+    names = {name_key(words(n)) for n in given if _is_name(n)}
+    if thes is not None:
+        for concept, phrases in sorted(thes.groups.items()):
+            if concept.startswith("acronym-") and keys & {name_key(words(x)) for x in phrases}:
+                names |= {name_key(words(x)) for x in phrases if _is_name(x, acronym=x == concept[len("acronym-"):])}
+    return tuple(sorted(n for n in names if n))
+
+
+def named(idx: "Index", q: Bag) -> set[str]:
+    """The candidates whose name the query gives whole (see ``_names``)."""
+    first = idx.name_starts()
+    out: set[str] = set()
+    for seq in q.seqs:
+        for i, s in enumerate(seq):
+            for tid, name in first.get(s, ()):
+                if tuple(seq[i:i + len(name)]) == name:
+                    out.add(tid)
+    return out
+
+
 # -- the index -----------------------------------------------------------------------------------
 
 @dataclass
@@ -344,6 +423,8 @@ class Target:
     bag: Bag
     source: str = ""
     aliases: tuple = ()
+    since: int | None = None  # the first year it can have driven anything (start_year, or a year in its title)
+    names: tuple = ()         # its title, aliases and defined acronyms as ``name_key`` stem sequences
 
 
 @dataclass
@@ -357,6 +438,7 @@ class Item:
     partnership: str | None
     bag: Bag
     links: dict[str, str]  # target id -> the source document that states the link
+    year: int | None = None  # the year of its document's date (what it can have been driven by)
 
 
 @dataclass
@@ -373,6 +455,17 @@ class Index:
     sequences: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)  # (source, content stems)
     _vectors: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
     _spaces: dict = field(default_factory=dict, repr=False, compare=False)
+    _starts: dict | None = field(default=None, repr=False, compare=False)
+
+    def name_starts(self) -> dict[str, list[tuple[str, tuple]]]:
+        """Each candidate name by its first stem, built once."""
+        if self._starts is None:
+            starts: dict[str, list] = defaultdict(list)
+            for tid, t in self.targets.items():
+                for n in t.names:
+                    starts[n[0]].append((tid, n))
+            self._starts = dict(starts)
+        return self._starts
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -413,7 +506,8 @@ class Index:
                 for phrase in thes.descriptors.get(rid, []):
                     bag.add(phrase, tok, 1.0, tag="thesaurus")
             targets[rid] = Target(rid, r.type.cls, r.title, r.get("partnership"), bag, r.source,
-                                  tuple(r.get("aliases", [])) + ((r.get("short_title"),) if r.get("short_title") else ()))
+                                  tuple(r.get("aliases", [])) + ((r.get("short_title"),) if r.get("short_title") else ()),
+                                  since_year(r), _names(r, thes))
         items: dict[str, Item] = {}
         corpus: list[tuple[str, dict]] = []
         sequences: list[tuple[str, list[str]]] = []
@@ -432,7 +526,7 @@ class Index:
                 continue
             links = {lk.to: lk.source for lk in r.links if lk.rel in UP_RELS and lk.to in targets}
             pship = r.get("partnership") or (w.partnership_of(G, rid) if G is not None and rid in G else None)
-            items[rid] = Item(rid, r.type.cls, r.title, r.source, pship, bag, links)
+            items[rid] = Item(rid, r.type.cls, r.title, r.source, pship, bag, links, document_year(data, r.source))
         df = Counter(t for tg in targets.values() for t in tg.bag.tf)
         avg = sum(tg.bag.length for tg in targets.values()) / max(1, len(targets))
         item_df = Counter(t for it in items.values() for t in it.bag.tf)
@@ -480,7 +574,7 @@ def _content(text: str, tok: Tokenizer) -> list[str]:
 
 
 #: bump when the JSON form of an index changes
-INDEX_FORMAT = 2
+INDEX_FORMAT = 4
 
 
 def index_to_json(idx: Index, record_ids) -> dict:
@@ -490,14 +584,17 @@ def index_to_json(idx: Index, record_ids) -> dict:
     from dataclasses import asdict
 
     def bag(b: Bag) -> list:
-        return [dict(b.tf), b.surface, b.length]
+        return [dict(b.tf), b.surface, b.length, [list(x) for x in b.seqs]]
 
     return {"format": INDEX_FORMAT, "params": asdict(idx.params), "ids": sorted(record_ids),
             "thesaurus": None if idx.thesaurus is None else [idx.thesaurus.groups, idx.thesaurus.descriptors],
-            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases)]
+            "targets": [[t.id, t.type, t.title, t.partnership, bag(t.bag), t.source, list(t.aliases), t.since,
+                         [list(n) for n in t.names]]
                         for t in idx.targets.values()],
             # the records' surface words are never shown, and the corpus serves only the semantic signal
-            "items": [[i.id, i.type, i.title, i.source, i.partnership, [dict(i.bag.tf), {}, i.bag.length], i.links]
+            "items": [[i.id, i.type, i.title, i.source, i.partnership,
+                       [dict(i.bag.tf), {}, i.bag.length, [list(x) for x in i.bag.seqs]], i.links,
+                       i.year]
                       for i in idx.items.values()],
             "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df),
             "corpus": idx.corpus if idx.params.semantic_weight > 0 else [],
@@ -511,11 +608,12 @@ def index_from_json(doc: dict) -> tuple[Index, set[str]]:
         raise ValueError("not a suggestion index of this format")
 
     def bag(x: list) -> Bag:
-        return Bag(Counter(x[0]), dict(x[1]), float(x[2]))
+        return Bag(Counter(x[0]), dict(x[1]), float(x[2]), [tuple(q) for q in x[3]])
 
     thes = None if doc["thesaurus"] is None else Thesaurus(doc["thesaurus"][0], doc["thesaurus"][1])
-    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6])) for r in doc["targets"]}
-    items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6])) for r in doc["items"]}
+    targets = {r[0]: Target(r[0], r[1], r[2], r[3], bag(r[4]), r[5], tuple(r[6]), r[7],
+                                tuple(tuple(n) for n in r[8])) for r in doc["targets"]}
+    items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6]), r[7]) for r in doc["items"]}
     idx = Index(targets, items, thes, Counter(doc["df"]), float(doc["avg_len"]), Counter(doc["item_df"]), None,
                 Params(**doc["params"]), [(s, dict(b)) for s, b in doc["corpus"]],
                 [(s, list(q)) for s, q in doc["sequences"]])
@@ -611,14 +709,16 @@ class Parts:
     matched: list[tuple[float, str]]
     votes: list[tuple[float, Item]]
     prior: float = 0.0
+    named: float = 0.0  # 1: the query gives the candidate's name whole
 
 
 def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
             pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-            kind: str = "Action", semantic: bool | None = None) -> dict[str, Parts]:
+            kind: str = "Action", semantic: bool | None = None, year: int | None = None) -> dict[str, Parts]:
     """Each candidate's lexical, semantic and graph signals for the query (all in 0..1). The semantic
     one is computed when ``semantic`` (default: when ``p`` weighs it); ``kind``: the query record's type,
-    for the prior."""
+    for the prior; ``year``: the query's year (its document's date): with ``p.dated``, candidates that
+    began after it are left out (a 2023 strategy drove no 2019 action)."""
     p = p or idx.params
     pool = idx.items if pool is None else pool
     near = neighbours(idx, q, pool, p.neighbours)
@@ -638,31 +738,36 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         if qv is not None:
             sims = mat @ qv
             sem_of = {t: max(0.0, float(sims[i])) for t, i in rows.items()}
+    names = named(idx, q)
     out = {}
     for tid, t in idx.targets.items():
         if t.type not in types or tid in exclude:
             continue
         if partnership and t.partnership and t.partnership != partnership:
             continue  # another partnership's local drivers never drive this one's actions
+        if p.dated and too_new(t, year):
+            continue
         lex, parts = bm25(idx, q, t, p) if p.lexical else (0.0, [])
         lex_n = lex / (lex + p.saturation) if lex > 0 else 0.0
         graph = sum(s for s, _ in votes.get(tid, [])) / total
         out[tid] = Parts(lex_n, sem_of.get(tid, 0.0) if sem_of else 0.0, graph, parts, votes.get(tid, []),
-                         kind_links[tid] / top_kind)
+                         kind_links[tid] / top_kind, 1.0 if tid in names else 0.0)
     return out
 
 
 def combine(sig: Parts, p: Params) -> float:
     lw = p.lexical_weight if p.lexical else 0.0
-    return lw * sig.lexical + p.semantic_weight * sig.semantic + p.graph_weight * sig.graph + p.prior_weight * sig.prior
+    return (lw * sig.lexical + p.semantic_weight * sig.semantic + p.graph_weight * sig.graph
+            + p.prior_weight * sig.prior + p.name_weight * sig.named)
 
 
 def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
          pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-         ) -> list[Suggestion]:
+         year: int | None = None) -> list[Suggestion]:
     """Every candidate of ``types`` with a score above 0, best first (ties by id), with evidence."""
     p = p or idx.params
-    sigs = signals(idx, q, types=types, partnership=partnership, pool=pool, exclude=exclude, hidden=hidden, p=p)
+    sigs = signals(idx, q, types=types, partnership=partnership, pool=pool, exclude=exclude, hidden=hidden, p=p,
+                   year=year)
     out = []
     for tid, sig in sigs.items():
         score = combine(sig, p)
@@ -676,7 +781,8 @@ def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | No
 
 
 def _evidence(idx: Index, q: Bag, t: Target, sig: Parts, hidden) -> dict:
-    ev: dict = {"lexical": round(sig.lexical, 4), "semantic": round(sig.semantic, 4), "graph": round(sig.graph, 4)}
+    ev: dict = {"lexical": round(sig.lexical, 4), "semantic": round(sig.semantic, 4), "graph": round(sig.graph, 4),
+                "named": sig.named}
     matched: list[str] = []
     for _, term in sig.matched:
         qs, ts = q.surface.get(term, term), t.bag.surface.get(term, term)
@@ -760,8 +866,12 @@ def is_confident(s: Suggestion, best: float, p: Params) -> bool:
 
 
 def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-            partnership: str | None = None, p: Params | None = None, everything: bool = False) -> Result:
+            partnership: str | None = None, p: Params | None = None, everything: bool = False,
+            year: int | None = None) -> Result:
     """Candidates for an action id, or for new action text (not matched to an existing action).
+
+    ``year``: the year of the plan the text comes from, when known (candidates that began after it
+    are left out); for an action id, the year of its document's date.
 
     Each type is ranked on its own: up to ``top`` (default ``PER_TYPE``) candidates of a type whose
     score reaches ``Params.confident``; a type with none has no confident suggestion. For an id, the
@@ -783,10 +893,10 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
         reached = set(w.why(idx.G, q).reached) if idx.G is not None else set(it.links)
         pool = {k: v for k, v in idx.items.items() if k != q}
         ranked = rank(idx, it.bag, types=types, partnership=partnership or it.partnership, pool=pool,
-                      exclude=reached, p=p)
+                      exclude=reached, p=p, year=year if year is not None else it.year)
         action, already = q, sorted(a for a in reached if a in idx.targets)
     else:
-        ranked = rank(idx, idx.query_bag(q), types=types, partnership=partnership, p=p)
+        ranked = rank(idx, idx.query_bag(q), types=types, partnership=partnership, p=p, year=year)
     by_type: dict[str, list[Suggestion]] = {}
     below: dict[str, Suggestion | None] = {}
     for ttype in (t for t in TARGET_TYPES if t in types):
@@ -802,7 +912,7 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
 
 
 def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGET_TYPES),
-                     partnership: str | None = None, everything: bool = False) -> dict:
+                     partnership: str | None = None, everything: bool = False, year: int | None = None) -> dict:
     """The library entry point for the CLI's JSON and for a server (``/api/suggest?q=``): ``suggest``
     as a JSON-able object. Shape (stable)::
 
@@ -818,12 +928,12 @@ def suggest_for_text(idx: Index, query: str, *, top: int | None = None, types=tu
     Only confident candidates are listed unless ``everything`` (then the type's best ``top``, each
     row saying whether it is confident); ``best_below`` is the best candidate that is not.
 
-    ``evidence`` has ``lexical``, ``semantic`` and ``graph`` (the three signals, 0..1), and when they
+    ``evidence`` has ``lexical``, ``semantic``, ``graph`` (signals, 0..1) and ``named`` (1: the query gives its name), and when they
     say something ``matched`` (words shared, "a ~ b" through the thesaurus), ``related`` (the
     candidate's words nearest in meaning) and ``similar`` (linked records that voted). Raises
     UsageError for an empty query or the id of a record that is not an action.
     """
-    res = suggest(idx, query, top=top, types=types, partnership=partnership, everything=everything)
+    res = suggest(idx, query, top=top, types=types, partnership=partnership, everything=everything, year=year)
     groups = []
     for ttype, rows in res.by_type.items():
         b = res.below.get(ttype)
@@ -897,22 +1007,32 @@ METHODS = {
     "legacy": "the method before issue 19: BM25 + thesaurus + neighbour votes (weight 0.2), words one by one",
     "bm25+units": "BM25 with the plan stop list, phrases and units, the thesaurus grown from the documents; "
                   "no graph signal",
+    "tfidf+dates": "tfidf, candidates that began after the query's year left out",
     "lsa": "the LSA semantic signal alone (numpy)",
-    METHOD: "the default: bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split",
+    UNDATED: "bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split: the default before dates",
+    UNDATED + "+dates": "bm25+units+neighbours, candidates that began after the query's year (its document's date) "
+                        "left out",
+    METHOD: "the default: bm25+units+neighbours+dates, plus 0.2 when the query gives a candidate's name whole "
+            "(title, alias, defined acronym) and 0.05 x how often records of its kind link the candidate (training "
+            "links), as chosen on the tuning split",
     METHOD + "+lsa": "the default with the LSA signal weighted 0.2 (the grid's first non-zero weight)",
 }
 #: the methods that need the semantic space (left out of the tables when numpy is not installed)
 SEMANTIC_METHODS = ("lsa", METHOD + "+lsa")
-CV_TUNED = "the default with the semantic and graph weights chosen on the other documents only"
-#: what the cross-validation chooses inside each fold: (semantic weight, graph weight), ties in this order
-CV_GRID = tuple((s, g) for s in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6) for g in (0.0, 0.1, 0.2))
+CV_TUNED = "the default with the semantic, graph and name weights chosen on the other documents only"
+#: what the cross-validation chooses inside each fold: (semantic, graph, name weight), ties in this order
+CV_GRID = tuple((s, g, n) for s in (0.0, 0.2, 0.4) for g in (0.0, 0.1, 0.2) for n in (0.0, 0.1, 0.2, 0.3))
 
 
 def _method_params(m: str, p: Params) -> tuple[str, Params]:
     """(which index, the weights) a method ranks with."""
     return {"legacy": ("legacy", LEGACY),
-            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0)),
-            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0)),
+            "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0, dated=False, name_weight=0.0,
+                                           prior_weight=0.0)),
+            "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0,
+                                    dated=False, name_weight=0.0)),
+            UNDATED: ("full", replace(p, dated=False, name_weight=0.0, prior_weight=0.0)),
+            UNDATED + "+dates": ("full", replace(p, name_weight=0.0, prior_weight=0.0)),
             METHOD + "+lsa": ("full", replace(p, semantic_weight=0.2)),
             }.get(m, ("full", p))
 
@@ -993,6 +1113,7 @@ class Query:
     partnership: str | None
     text: str | None = None  # a paraphrase; None: the record's own text
     masked: bool = False     # the gold candidates' names are taken out of the query (a new phrasing)
+    year: int | None = None  # the query's year (its document's date); None: unknown, as for new text
 
 
 class Evaluation:
@@ -1038,7 +1159,7 @@ class Evaluation:
             for ttype in TARGET_TYPES:
                 gold = {t for t in gold_all if self.full.targets[t].type == ttype}
                 if gold:
-                    out.append(Query(qid, ttype, gold, item.partnership))
+                    out.append(Query(qid, ttype, gold, item.partnership, year=item.year))
         return out
 
     def candidates(self, q: Query) -> list[str]:
@@ -1055,7 +1176,8 @@ class Evaluation:
             kind = ix.items[q.id].type if q.text is None else "Action"
             self._signals[ck] = signals(ix, bag, types=(q.type,), partnership=q.partnership,
                                         pool=self.pool(key, hidden), hidden=hidden if key == "full" else frozenset(),
-                                        p=ix.params, kind=kind, semantic=key == "full" and self.semantic)
+                                        p=replace(ix.params, dated=False), kind=kind,
+                                        semantic=key == "full" and self.semantic)
         return self._signals[ck]
 
     def ranking(self, m: str, q: Query, hidden: frozenset, p: Params | None = None) -> list[str]:
@@ -1063,17 +1185,25 @@ class Evaluation:
         if m == "popularity":
             pop = Counter(t for it in self.pool("full", hidden).values() for t in it.links)
             return sorted(cands, key=lambda c: (-pop[c], c))
-        if m == "tfidf":
+        if m in ("tfidf", "tfidf+dates"):
             ix = self.ix["plain"]
             bag = ix.items[q.id].bag if q.text is None else ix.query_bag(q.text)
-            return _tfidf_rank(ix, bag, [ix.targets[c] for c in cands])
+            return self.dated(_tfidf_rank(ix, bag, [ix.targets[c] for c in cands]), q, m == "tfidf+dates")
         key, mp = ("full", p) if p is not None else _method_params(m, self.p)
         sigs = self.signals(key, q, hidden)
         scored = sorted(((combine(s, mp), t) for t, s in sigs.items()), key=lambda x: (-x[0], x[1]))
         got = [t for s, t in scored if s > 0]
         seen = set(got)
         # candidates with no score at all keep their place after the scored ones, by id
-        return got + [c for c in cands if c not in seen]
+        return self.dated(got + [c for c in cands if c not in seen], q, mp.dated)
+
+    def dated(self, ranked: list[str], q: Query, on: bool) -> list[str]:
+        """``ranked`` with the candidates that began after the query's year moved to the end (``suggest``
+        leaves them out; here they still count as ranked last)."""
+        if not on or q.year is None:
+            return ranked
+        new = {t for t in ranked if too_new(self.full.targets[t], q.year)}
+        return [t for t in ranked if t not in new] + [t for t in ranked if t in new]
 
     def methods(self, methods) -> tuple[str, ...]:
         """``methods`` less those that need the semantic space when numpy is not installed."""
@@ -1164,19 +1294,19 @@ def objective(ev: Evaluation, queries: list[tuple[Query, frozenset]], p: Params)
 
 
 def select_weights(ev: Evaluation, fold: str, others: list[str], grid=CV_GRID,
-                   ) -> tuple[tuple[float, float], tuple[float, float, float]]:
-    """The grid's (semantic weight, graph weight) with the best ``objective`` (ties: grid order) over
+                   ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The grid's (semantic, graph, name weight) with the best ``objective`` (ties: grid order) over
     ``others``: each held back in turn, ``fold`` left out of the training links and of the semantic
     model entirely, so nothing of the fold takes part in the choice."""
     inner = [(q, frozenset({doc, fold})) for doc in others for q in ev.queries({doc})]
     best = None
-    for i, (ws, wg) in enumerate(grid):
+    for i, (ws, wg, wn) in enumerate(grid):
         if ws > 0 and not ev.semantic:
             continue
-        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg))
+        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn))
         key = (tuple(-x for x in score), i)
         if best is None or key < best[0]:
-            best = (key, (ws, wg), score)
+            best = (key, (ws, wg, wn), score)
     return best[1], best[2]
 
 
@@ -1194,11 +1324,11 @@ def cross_validate(data: Data, G: nx.MultiDiGraph, p: Params = DEFAULT, grid=CV_
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
     folds = []
     for fold in docs:
-        (ws, wg), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
+        (ws, wg, wn), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
         queries = [(q, frozenset({fold})) for q in ev.queries({fold})]
         ev.score(queries, CV_METHODS, results, details,
-                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg)})
-        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "inner_objective": round(inner[0], 3),
+                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn)})
+        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "name_weight": wn, "inner_objective": round(inner[0], 3),
                       "queries": len(queries)})
     return _rows(results, ev.methods(CV_METHODS)), folds
 
@@ -1226,9 +1356,10 @@ def load_paraphrases(path: Path) -> list[dict]:
     return [{"action": r["action"], "text": r["text"]} for r in rows]
 
 
-def paraphrase_queries(ev: Evaluation, paraphrases: list[dict]) -> list[tuple[Query, frozenset]]:
+def paraphrase_queries(ev: Evaluation, paraphrases: list[dict], dated: bool = False) -> list[tuple[Query, frozenset]]:
     """One query per paraphrase and type the re-worded action has stated links of (from its own
-    document), with that document hidden."""
+    document), with that document hidden. A paraphrase is new text, with no year; ``dated``: it is
+    given the year of the re-worded action's document (as an officer would give the plan's year)."""
     queries = []
     for row in paraphrases:
         it = ev.full.items.get(row["action"])
@@ -1238,17 +1369,19 @@ def paraphrase_queries(ev: Evaluation, paraphrases: list[dict]) -> list[tuple[Qu
         for ttype in TARGET_TYPES:
             gold = {t for t in gold_all if ev.full.targets[t].type == ttype}
             if gold:
-                queries.append((Query(it.id, ttype, gold, it.partnership, row["text"]), frozenset({it.source})))
+                queries.append((Query(it.id, ttype, gold, it.partnership, row["text"], year=it.year if dated else None),
+                                frozenset({it.source})))
     return queries
 
 
 def evaluate_paraphrases(data: Data, G: nx.MultiDiGraph, paraphrases: list[dict], p: Params = DEFAULT,
                          methods=tuple(METHODS), ev: Evaluation | None = None,
-                         details: list | None = None) -> list[dict]:
+                         details: list | None = None, dated: bool = False) -> list[dict]:
     """Each paraphrase as new text, scored against the stated links of the action it re-words, with that
-    action's document held back (its links from the graph signal, its text from the semantic model)."""
+    action's document held back (its links from the graph signal, its text from the semantic model).
+    ``dated``: each is given its action's document year (see ``paraphrase_queries``)."""
     ev = ev or Evaluation(data, G, p)
-    queries = paraphrase_queries(ev, paraphrases)
+    queries = paraphrase_queries(ev, paraphrases, dated)
     if not queries:
         raise UsageError("none of the paraphrased actions has a stated link from its own document")
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)

@@ -26,14 +26,31 @@ if TYPE_CHECKING:
 class Built:
     """One build: the records, the quads, the NetworkX view, the SHACL report and the counts."""
 
-    def __init__(self, data: Data, quads: Quads, G: nx.MultiDiGraph, base: str = DEFAULT_BASE):
+    def __init__(self, data: Data, quads: Quads, view: dict, base: str = DEFAULT_BASE):
         self.data = data
         self.quads = quads
-        self.nx = G
+        self.view = view  # the NetworkX view as plain data (graph.core.view.view_from_pairs)
         self.base = base
         self.report: Report | None = None
         self.counts: dict[str, int] = {}
-        self._dataset = self._union = None
+        self._dataset = self._union = self._nx = None
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The NetworkX view (made on first use: ``validate`` and the counts need no NetworkX)."""
+        if self._nx is None:
+            from .view import view_to_networkx
+            self._nx = view_to_networkx(self.view)
+        return self._nx
+
+    @property
+    def graph_view(self):
+        """The view to read (exports, the page): the NetworkX graph if it has been made, else a
+        :class:`graph.core.view.ViewGraph` over the same data, which needs no NetworkX."""
+        if self._nx is not None:
+            return self._nx
+        from .view import ViewGraph
+        return ViewGraph(self.view)
 
     @property
     def dataset(self) -> Dataset:
@@ -56,12 +73,11 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE, check: bool = True,
 
     ``progress(stage, done, total)`` is told how far each long stage has got.
     """
-    from .view import VIEW_PREDICATES, view_from_pairs, view_to_networkx
+    from .view import VIEW_PREDICATES, view_from_pairs
     data = load(data_dir)
     quads = Quads()
     build(data, base, dataset=quads)
-    G = view_to_networkx(view_from_pairs(quads.pairs(VIEW_PREDICATES)))
-    built = Built(data, quads, G, base)
+    built = Built(data, quads, view_from_pairs(quads.pairs(VIEW_PREDICATES)), base)
     if check:
         from .validate import validate
         built.report = validate(quads, progress=(lambda d, t: progress("validate", d, t)) if progress else None)
@@ -70,10 +86,12 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE, check: bool = True,
 
 
 def counts(b: Built) -> dict[str, int]:
-    by_type = Counter(b.nx.nodes[n]["type"] for n in b.nx.nodes)
+    """Nodes by type, links, sources ... as NetworkX counts the view (a node or an edge key once)."""
+    nodes = dict(b.view["nodes"])
+    by_type = Counter(d["type"] for d in nodes.values())
     out = {f"nodes:{t}": c for t, c in sorted(by_type.items())}
-    out["nodes"] = b.nx.number_of_nodes()
-    out["links"] = b.nx.number_of_edges()
+    out["nodes"] = len(nodes)
+    out["links"] = len({(u, v, k) for u, v, k, _ in b.view["edges"]})
     out["sources"] = len(b.data.sources)
     out["editions"] = len(b.data.editions)
     out["edition_entries"] = sum(len(e.entries) for e in b.data.editions.values())

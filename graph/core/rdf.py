@@ -149,6 +149,18 @@ class _QuadGraph:
         pass
 
 
+def subject_objects(g: Graph, pred: URIRef, obj=None):
+    """``g.subject_objects(pred)`` (with ``obj``: the pairs whose object it is), read through the
+    graph's store's own reader where it offers one (an Oxigraph store does, see
+    ``graph.store.local.Direct``: no per-term conversion by oxrdflib); the same terms either way."""
+    direct = getattr(getattr(g, "store", None), "direct", None)
+    if direct is not None:
+        return direct.pairs(pred, obj)
+    if obj is not None:
+        return [(s, obj) for s in g.subjects(pred, obj)]
+    return g.subject_objects(pred)
+
+
 def namespaced_graph() -> Graph:
     """An empty Graph bound to the prefixes of a built Dataset (rdflib's and ours), in its order."""
     ds = Dataset()

@@ -214,6 +214,32 @@ class LiteGraph:
         return [e if data else e[:2] for e in self._in.get(n, [])]
 
 
+class ViewGraph(LiteGraph):
+    """The read-only subset of ``nx.MultiDiGraph`` the exports and the page read (nodes, edges,
+    neighbours), straight over the view's data: a build that only writes them needs no NetworkX.
+    Edges come in the view's order; every reader sorts them."""
+
+    def __init__(self, view: dict):
+        super().__init__(view)
+        self.graph: dict = {}
+        self._edges = [tuple(e) for e in view["edges"]]
+
+    def edges(self, keys: bool = False, data: bool = False):
+        return [(u, v, *((k,) if keys else ()), *((d,) if data else ())) for u, v, k, d in self._edges]
+
+    def successors(self, n):
+        return iter(dict.fromkeys(v for _, v, _ in self._out.get(n, ())))
+
+    def predecessors(self, n):
+        return iter(dict.fromkeys(u for u, _, _ in self._in.get(n, ())))
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return len(self._edges)
+
+
 def view_to_networkx(view: dict) -> nx.MultiDiGraph:
     import networkx as nx
     G = nx.MultiDiGraph()

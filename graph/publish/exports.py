@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-import networkx as nx
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..core.rdf import Quads, namespaced_graph
@@ -21,6 +20,8 @@ from ..web import page as viz
 from ..answers.catalog import Catalog
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..core.pipeline import Built
 
 #: Cells that a spreadsheet would run as a formula start with one of these.
@@ -129,8 +130,9 @@ def _triples(g) -> list:
 def _plain(triples) -> bool:
     """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
     never makes either; anything else is written by rdflib itself)."""
-    lists = {RDF.first, RDF.rest, RDF.nil}
-    return not any(isinstance(t, BNode) or t in lists for triple in triples for t in triple)
+    lists = {RDF.first, RDF.rest, RDF.nil}  # IRIs: a literal is never one of them
+    return not any(isinstance(s, BNode) or isinstance(o, BNode) or s in lists or p in lists
+                   or (not isinstance(o, Literal) and o in lists) for s, p, o in triples)
 
 
 def write_turtle(g, fh: TextIO) -> None:
@@ -227,17 +229,23 @@ def turtle(g) -> str:
     return _text(write_turtle, g)
 
 
-def _jsonld_value(o) -> dict:
+def _jsonld_value(o, plain_types: frozenset | None = None) -> dict:
     """One value as rdflib's JSON-LD writer gives it (which, as called by ``serialize``, uses
     native JSON numbers and booleans for its plain literal types)."""
-    from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
     if isinstance(o, Literal):
         if o.datatype:
-            return {"@type": str(o.datatype), "@value": o.toPython() if o.datatype in PLAIN_LITERAL_TYPES else str(o)}
+            if plain_types is None:
+                plain_types = _plain_literal_types()
+            return {"@type": str(o.datatype), "@value": o.toPython() if o.datatype in plain_types else str(o)}
         if o.language:
             return {"@language": o.language, "@value": str(o)}
         return {"@value": str(o)}
     return {"@id": str(o)}
+
+
+def _plain_literal_types() -> frozenset:
+    from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+    return frozenset(PLAIN_LITERAL_TYPES)
 
 
 def _jsonld_sorted(node: dict) -> dict:
@@ -280,12 +288,19 @@ def write_jsonld(g, fh: TextIO) -> None:
 
 def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
     nodes: dict = {}
+    a, plain_types = RDF.type, _plain_literal_types()
+    values: dict = {}  # term -> its JSON-LD value (read only, so one dict serves every use)
     for s, p, o in triples:
-        node = nodes.setdefault(s, {"@id": str(s)})
-        if p == RDF.type and isinstance(o, URIRef):
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {"@id": str(s)}
+        if p == a and isinstance(o, URIRef):
             node.setdefault("@type", []).append(str(o))
         else:
-            node.setdefault("@type" if p == RDF.type else str(p), []).append(_jsonld_value(o))
+            value = values.get(o)
+            if value is None:
+                value = values[o] = _jsonld_value(o, plain_types)
+            node.setdefault("@type" if p == a else str(p), []).append(value)
     for i, s in enumerate(sorted(nodes, key=str)):
         fh.write((",\n" if i else "") + indent + _json_indented(_jsonld_sorted(nodes[s]), indent))
 
@@ -385,6 +400,7 @@ def graphml(G: nx.MultiDiGraph) -> str:
                                                      key=lambda e: (e[0], e[1], str(e[2]))))]
     values = [x for _, d in nodes for x in d.values()] + [x for *_, d in edges for x in d.values()]
     if not all(isinstance(x, str) for x in values):
+        import networkx as nx
         H = nx.MultiDiGraph()
         H.add_nodes_from(nodes)
         H.add_edges_from(edges)
@@ -481,7 +497,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     file; the paths, sorted. ``graph``: the union to read the catalog and page from (default the
     build's rdflib union); ``progress(done, total)`` is called as each file is written."""
     from ..core import io as dio
-    files = export_writers(b.quads, graph if graph is not None else b.union, b.nx, out)
+    files = export_writers(b.quads, graph if graph is not None else b.union, b.graph_view, out)
     done: list = []
 
     def staged(path: Path) -> None:

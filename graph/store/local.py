@@ -602,12 +602,14 @@ class Direct:
         term = _terms(plain_literals=True)
         return names, [tuple(term(t) for t in sol) for sol in res]
 
-    def pairs(self, predicate) -> list[tuple]:
-        """(subject, object) of every triple with ``predicate`` (objects as rdflib terms)."""
+    def pairs(self, predicate, obj=None) -> list[tuple]:
+        """(subject, object) of every triple with ``predicate`` (and object ``obj``, an IRI, if
+        given), as rdflib terms."""
         import pyoxigraph as ox
         term = _terms(plain_literals=False)
-        return [(term(q.subject), term(q.object))
-                for q in self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, ox.DefaultGraph())]
+        pattern = ox.NamedNode(str(obj)) if obj is not None else None
+        return [(term(q.subject), term(q.object)) for q in
+                self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), pattern, ox.DefaultGraph())]
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

@@ -2,12 +2,22 @@
 
 * :func:`push` loads the graph with the SPARQL 1.1 Graph Store Protocol: one named graph per
   source document (each is one partnership's document of one edition or year, e.g.
-  ``<base>graph/src-nl-drivers-2023``), each replaced with ``PUT``, plus ``<base>graph/union``,
-  the union of them all, which the read commands use so that a triple stated in two documents
-  counts once (as locally). Graphs under ``<base>graph/`` that the data no longer has are deleted.
+  ``<base>graph/src-nl-drivers-2023``), each replaced with ``PUT``. Graphs under ``<base>graph/``
+  that the data no longer has are deleted. It first asks the server whether its default graph is
+  the union of its named graphs (``oxigraph serve --union-default-graph``): a probe triple in a
+  probe graph, asked for without naming a graph.
+  - Not (the usual case): ``<base>graph/union``, the union of them all, is pushed too, and the read
+    commands name it as the default graph, so that a triple stated in two documents counts once
+    (as locally).
+  - A union-default-graph server: no union graph (it would make every triple count twice there;
+    an earlier one is deleted), and each triple is in one named graph only (the first, in name
+    order, that states it: such a server counts a triple once per graph holding it). The read
+    commands send no ``default-graph-uri``.
+  What a push left (the union graph, or not) is how the read commands know the mode
+  (:func:`read_mode`, one query on first use).
 * :class:`RemoteBackend` answers ``query`` / ``sparql`` on the server (the ``.rq`` text unchanged,
-  parameters substituted as RDF terms, ``default-graph-uri`` = the union graph), and the other read
-  commands (``list``, ``show``, ``why``, ``coverage`` ...) from one ``CONSTRUCT`` of the union graph
+  parameters substituted as RDF terms, over the default graph above), and the other read
+  commands (``list``, ``show``, ``why``, ``coverage`` ...) from one ``CONSTRUCT`` of that graph
   into an in-memory Oxigraph store, through the same code as the local store: same answers.
 
 Only the standard library talks HTTP (urllib): TLS certificates are verified, every request has
@@ -41,6 +51,7 @@ if TYPE_CHECKING:
 
 TIMEOUT_ENV = "DRIVERS_ENDPOINT_TIMEOUT"
 UNION = "graph/union"
+PROBE = "graph/_push-probe"  # not a source id (those are [a-z0-9-])
 
 
 class RemoteError(DriversError):
@@ -280,28 +291,99 @@ def _with_params(url: str, **params: str) -> str:
 
 # -- push ----------------------------------------------------------------------------------------
 
-def push(endpoint: str, data_dir: Path, base: str, graph_store: str | None = None) -> dict:
-    """Replace the graph on the server with the one built from ``data_dir``. Returns counts."""
+def union_default_graph(endpoint: str, gsp: str, base: str) -> bool:
+    """Whether the server answers a query that names no graph from the union of its named graphs
+    (``oxigraph serve --union-default-graph``, Fuseki's ``tdb2:unionDefaultGraph``): one triple with a
+    new random value is PUT in the probe graph ``<base>graph/_push-probe``, asked for without a
+    ``default-graph-uri``, and the probe graph deleted again."""
+    import uuid
+
+    from rdflib import Literal, URIRef
+    probe = URIRef(base + PROBE)
+    triple = f"{probe.n3()} {URIRef(probe + '#value').n3()} {Literal(uuid.uuid4().hex).n3()}"
+    _put(gsp, str(probe), triple + " .\n")
+    try:
+        seen = _select(endpoint, "ASK { " + triple + " }", None)
+    finally:
+        request("DELETE", _with_params(gsp, graph=str(probe)))
+    if "boolean" not in seen:
+        raise RemoteError(f"the SPARQL server at {safe_url(endpoint)} did not answer an ASK query with a boolean; "
+                          "is --endpoint its query URL?")
+    return seen["boolean"]
+
+
+def disjoint(graphs: dict) -> tuple[dict, int]:
+    """The named graphs (name -> triples) with each triple only in the first graph, in name order, that
+    states it, and how many were left out of a later one. For a server whose default graph is the
+    union of its named graphs: Oxigraph's counts a triple once per graph that holds it, so a triple
+    stated in two documents would be two rows there. Provenance stays in the triples
+    (``prov:wasDerivedFrom``, ``dg:StatedLink``), as in the local store's union."""
+    seen: set = set()
+    out: dict = {}
+    dropped = 0
+    for name in sorted(graphs, key=str):
+        kept = []
+        for t in dict.fromkeys(graphs[name]):
+            if t in seen:
+                dropped += 1
+            else:
+                seen.add(t)
+                kept.append(t)
+        out[name] = kept
+    return out, dropped
+
+
+def push(endpoint: str, data_dir: Path, base: str, graph_store: str | None = None,
+         union_default: bool | None = None) -> dict:
+    """Replace the graph on the server with the one built from ``data_dir``. Returns counts.
+
+    ``union_default``: None finds out whether the server answers from the union of its named graphs
+    (:func:`union_default_graph`); True requires it (an error, before any data is written, if the
+    server does not); False pushes the union graph whatever the server does. In union mode no
+    ``<base>graph/union`` is pushed (an earlier one is deleted) and every triple is in one named
+    graph only (:func:`disjoint`), so the server's default graph holds each triple once; otherwise
+    ``<base>graph/union`` holds the union and the read commands name it as the default graph."""
     check_url(endpoint)
     gsp = check_url(graph_store, "--graph-store") if graph_store else graph_store_url(endpoint)
     from ..core.rdf import base_iri
     data, sink = build_sink(data_dir, base)
     base = base_iri(base)
+    return push_graphs(endpoint, gsp, base, {str(n): t for n, t in sink.graphs.items()}, union_default)
+
+
+def push_graphs(endpoint: str, gsp: str, base: str, graphs: dict, union_default: bool | None = None) -> dict:
+    """:func:`push` of built named graphs (name -> triples)."""
+    server_union = union_default_graph(endpoint, gsp, base)
+    if union_default and not server_union:
+        raise RemoteError(f"--union-default-graph: the SPARQL server at {safe_url(endpoint)} does not answer from the "
+                          "union of its named graphs (a triple put in a named graph was not found by a query that "
+                          "names no graph); nothing was pushed — start it with its union-default-graph option "
+                          "(oxigraph serve --union-default-graph), or push without --union-default-graph")
+    union_mode = server_union if union_default is None else union_default
     memo: dict = {}
-    names = sorted(str(n) for n in sink.graphs)
+    names = sorted(graphs)
+    dropped = 0
+    if union_mode:
+        graphs, dropped = disjoint(graphs)
     triples = 0
-    by_name = {str(n): t for n, t in sink.graphs.items()}
     for name in names:
-        text = ntriples(by_name[name], memo)
+        text = ntriples(graphs[name], memo)
         triples += text.count("\n")
         _put(gsp, name, text)
-    union = ntriples((t for name in names for t in by_name[name]), memo)
-    _put(gsp, base + UNION, union)
-    keep = {*names, base + UNION}
+    union_triples = 0
+    keep = set(names)
+    if not union_mode:
+        union = ntriples((t for name in names for t in graphs[name]), memo)
+        union_triples = union.count("\n")
+        _put(gsp, base + UNION, union)
+        keep.add(base + UNION)
     stale = [g for g in named_graphs(endpoint) if g.startswith(base + "graph/") and g not in keep]
     for g in stale:
         request("DELETE", _with_params(gsp, graph=g))
-    return {"graphs": len(names), "triples": triples, "union_triples": union.count("\n"), "removed": len(stale)}
+    return {"graphs": len(names), "triples": triples, "union_triples": union_triples,
+            "union_default_graph": union_mode, "server_union": server_union, "shared_triples": dropped,
+            "removed": len([g for g in stale if g != base + UNION]), "removed_union": base + UNION in stale,
+            "union": base + UNION}
 
 
 def _put(gsp: str, graph: str, text: str) -> None:
@@ -361,13 +443,25 @@ class RemoteBackend(StoreBackend):
         self.endpoint = check_url(endpoint)
         self.base = base_iri(base)
         self.union = self.base + UNION
+        self._default: list = []  # once known: [the default-graph-uri every read sends, or None]
+
+    @property
+    def default_graph(self) -> str | None:
+        """``<base>graph/union`` when the push left one (then every read names it as the default graph),
+        else None: the graph was pushed to a server whose default graph is the union of its named
+        graphs, and reads send no ``default-graph-uri``. Asked once, on first use (:func:`read_mode`)."""
+        if not self._default:
+            self._default.append(read_mode(self.endpoint, self.base))
+        return self._default[0]
 
     @property
     def store(self):
         """The union graph, fetched once with CONSTRUCT into an in-memory Oxigraph store."""
         if self._store is None:
             import pyoxigraph as ox
-            form = {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "default-graph-uri": self.union}
+            form = {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}
+            if self.default_graph:
+                form["default-graph-uri"] = self.default_graph
             raw = request("POST", self.endpoint, urllib.parse.urlencode(form).encode("utf-8"),
                           {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples"})
             store = ox.Store()
@@ -377,7 +471,8 @@ class RemoteBackend(StoreBackend):
                 raise RemoteError(f"the SPARQL server at {safe_url(self.endpoint)} did not answer with N-Triples; "
                                   "is --endpoint its query URL?") from None
             if not raw.strip():
-                raise RemoteError(f"the SPARQL server at {safe_url(self.endpoint)} has no graph <{self.union}>: "
+                where = f"no graph <{self.union}>" if self.default_graph else "an empty default graph"
+                raise RemoteError(f"the SPARQL server at {safe_url(self.endpoint)} has {where}: "
                                   "run 'drivers push --endpoint URL' first (with the same --base)")
             self._store = store
         return self._store
@@ -399,7 +494,7 @@ class RemoteBackend(StoreBackend):
         from ..answers import queries as q
         text, kind = substituted_query(text, bindings, where)
         declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in q.PREFIXES.items())
-        res = _select(self.endpoint, declared + text, self.union)
+        res = _select(self.endpoint, declared + text, self.default_graph)
         if kind == "AskQuery":
             return q.Result(["ask"], [{"ask": bool(res.get("boolean"))}])
         cols = list(res["head"].get("vars", []))
@@ -416,7 +511,7 @@ class RemoteBackend(StoreBackend):
             chunk = iris[start:start + 500]
             values = " ".join(i.n3() for i in chunk)
             res = _select(self.endpoint, "SELECT ?s ?id WHERE { VALUES ?s { " + values + " } "
-                          "?s <http://purl.org/dc/terms/identifier> ?id }", self.union)
+                          "?s <http://purl.org/dc/terms/identifier> ?id }", self.default_graph)
             found: dict = {}
             for b in res["results"]["bindings"]:
                 if "s" in b and "id" in b:
@@ -425,6 +520,34 @@ class RemoteBackend(StoreBackend):
                 if str(i) in found:
                     ids[i] = sorted(found[str(i)])[0]
         return ids
+
+
+def read_mode(endpoint: str, base: str) -> str | None:
+    """Which default graph the read commands use on this server (see :func:`push`): ``<base>graph/union``
+    if it holds a triple; else None (the server's own default graph) if a named graph under
+    ``<base>graph/`` holds one that the default graph shows too; a clear error if the default graph does
+    not (pushed for a union-default-graph server that no longer is one). Nothing pushed: the union
+    graph (``store`` then says to push first, as before)."""
+    from rdflib import Literal, URIRef
+    union = URIRef(base + UNION)
+    res = _select(endpoint, "SELECT ?union ?data ?shown WHERE { "
+                  f"BIND (EXISTS {{ GRAPH {union.n3()} {{ ?a ?b ?c }} }} AS ?union) "
+                  "OPTIONAL { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+                  f"FILTER (STRSTARTS(STR(?g), {Literal(base + 'graph/').n3()})) }} LIMIT 1 }} "
+                  "BIND (true AS ?data) BIND (EXISTS { ?s ?p ?o } AS ?shown) } }", None)
+    rows = res.get("results", {}).get("bindings", [])
+    row = rows[0] if rows else {}
+
+    def true(var: str) -> bool:
+        return row.get(var, {}).get("value") in ("true", "1")
+    if true("union") or not true("data"):  # nothing pushed: the reads that need data say so (see ``store``)
+        return str(union)
+    if not true("shown"):
+        raise RemoteError(f"the graph on the SPARQL server at {safe_url(endpoint)} was pushed without <{union}>, for "
+                          "a server that answers from the union of its named graphs, but this one does not (now "
+                          "started without its union-default-graph option?) — run 'drivers push --endpoint URL' "
+                          "again: it pushes the union graph for such a server")
+    return None
 
 
 def _is_iri(v) -> bool:

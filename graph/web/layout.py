@@ -16,8 +16,10 @@ tier's.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: the tiers, in drawing order; the last is the frameworks band below the others
 TIERS = ("National drivers", "Local drivers", "Programmes and governance", "Plans", "Themes and outcomes",

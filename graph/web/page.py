@@ -25,21 +25,26 @@ from a pure-Python layout, no timestamps.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
 from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
+from ..core.rdf import subject_objects
 from ..core.view import NODE_CLASSES, local
 from .layout import FRAMEWORKS, TIERS, layout, tier_of
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: node type -> (colour, vis-network shape): the Okabe-Ito palette, which stays apart under the common
 #: colour-vision deficiencies, and types that share a colour differ in shape (tests/test_viz.py checks)
@@ -160,30 +165,35 @@ def documents(g: Graph | None) -> dict[str, str]:
     """source-document id -> its title."""
     if g is None:
         return {}
-    return {str(g.value(s, DCTERMS.identifier)): str(g.value(s, DCTERMS.title))
-            for s in g.subjects(RDF.type, DG.SourceDocument) if g.value(s, DCTERMS.identifier) is not None}
+    ident, title = _first(g, DCTERMS.identifier), _first(g, DCTERMS.title)
+    return {str(ident[s]): str(title.get(s)) for s, _ in subject_objects(g, RDF.type, DG.SourceDocument)
+            if s in ident}
+
+
+def _first(g: Graph, prop) -> dict:
+    """subject -> a value of ``prop``, read in one pass (not one look-up a subject)."""
+    found: dict = {}
+    for s, o in subject_objects(g, prop):
+        found.setdefault(s, o)
+    return found
 
 
 def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, dict]]:
     """(the year used, driver id -> number, category, summary, printed title) for an edition (default: the newest)."""
-    years = sorted({int(y) for y in g.objects(None, DG.editionYear)})
+    years = sorted({int(y) for _, y in subject_objects(g, DG.editionYear)})
     if year is None:
         year = years[-1] if years else None
     elif year not in years:
         raise UnknownId(f"no edition {year}; editions in the data: {', '.join(map(str, years)) or 'none'}")
-    def one(prop) -> dict:  # subject -> its value, read in one pass (not one look-up an entry)
-        found: dict = {}
-        for s, o in g.subject_objects(prop):
-            found.setdefault(s, o)
-        return found
+    one = functools.partial(_first, g)
     edition, describes, years_of = one(DG.edition), one(DG.describes), one(DG.editionYear)
     number, category, summary, title = one(DG.number), one(DG.category), one(DG.summary), one(DCTERMS.title)
     ident = one(DCTERMS.identifier)
     out: dict[str, dict] = {}
     # several partnerships' editions of a year can number one national driver: the edition whose IRI
     # sorts first wins (as in graph.core.view), whatever order the store gives
-    for e in sorted(g.subjects(RDF.type, DG.EditionEntry), key=lambda e: (str(edition.get(e)), str(e)),
-                    reverse=True):
+    entries = (e for e, _ in subject_objects(g, RDF.type, DG.EditionEntry))
+    for e in sorted(entries, key=lambda e: (str(edition.get(e)), str(e)), reverse=True):
         ed = edition.get(e)
         if ed is None or int(years_of[ed]) != year:
             continue
@@ -248,6 +258,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
             have = ", ".join(sorted(pships)) or "none"
             raise UsageError(f"unknown partnership {partnership!r}; the data has: {have}")
         keep = {n for n in keep if of[n] in (None, partnership)}
+    import networkx as nx
     H = G.subgraph(keep)
     if focus is not None:
         if focus not in G:
@@ -275,13 +286,13 @@ def details(g: Graph | None) -> dict[str, dict]:
     """node id -> the fields of :data:`DETAILS` and its aliases, read once per predicate."""
     if g is None:
         return {}
-    ids = {s: str(o) for s, o in g.subject_objects(DCTERMS.identifier)}
+    ids = {s: str(o) for s, o in subject_objects(g, DCTERMS.identifier)}
     out: dict[str, dict] = {}
     for pred, key in DETAILS.items():
-        for s, o in g.subject_objects(URIRef(pred)):
+        for s, o in subject_objects(g, URIRef(pred)):
             if s in ids:
                 out.setdefault(ids[s], {}).setdefault(key, o.toPython() if key in ("start", "end") else str(o))
-    for s, o in g.subject_objects(SKOS.altLabel):
+    for s, o in subject_objects(g, SKOS.altLabel):
         if s in ids:
             out.setdefault(ids[s], {}).setdefault("aliases", []).append(str(o))
     for row in out.values():
@@ -459,8 +470,8 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
               "count": by_type[t]} for t in [*NODE_CLASSES, *sorted(set(by_type) - set(NODE_CLASSES))] if t in by_type]
     names = {p: G.nodes[p]["title"] for p in G.nodes if G.nodes[p]["type"] == "Partnership"}
     if g is not None:
-        names.update({str(g.value(p, DCTERMS.identifier)): str(g.value(p, DCTERMS.title))
-                      for p in g.subjects(RDF.type, DG.Partnership)})
+        ident, titles = _first(g, DCTERMS.identifier), _first(g, DCTERMS.title)
+        names.update({str(ident.get(p)): str(titles.get(p)) for p, _ in subject_objects(g, RDF.type, DG.Partnership)})
     pships = [{"id": p, "title": names.get(p, p) if p else "National / no partnership", "count": c}
               for p, c in sorted(by_pship.items(), key=lambda pc: (pc[0] == "", pc[0]))]
     closed = ["Action"]
