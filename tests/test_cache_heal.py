@@ -51,6 +51,8 @@ DAMAGE = {
     "marker-other-format": lambda e: (e / "complete.json").write_text('{"format": "0", "files": {}}'),
     "view-truncated": lambda e: (e / "view.json").write_bytes((e / "view.json").read_bytes()[:20]),
     "view-missing": lambda e: (e / "view.json").unlink(),
+    "index-truncated": lambda e: (e / "why.sqlite").write_bytes((e / "why.sqlite").read_bytes()[:100]),
+    "index-missing": lambda e: (e / "why.sqlite").unlink(),
     "meta-truncated": lambda e: (e / "meta.json").write_bytes((e / "meta.json").read_bytes()[:5]),
     "meta-missing": lambda e: (e / "meta.json").unlink(),
     "store-emptied": lambda e: [f.unlink() for f in (e / "store").iterdir() if f.is_file()],
@@ -73,18 +75,21 @@ def test_a_damaged_entry_is_rebuilt_with_one_line(env, kind):
     assert again.exit_code == 0 and not again.stderr.strip(), again.stderr  # healed: no notice the next time
 
 
-@pytest.mark.parametrize("kind", ["view", "meta"])
-def test_damage_of_the_same_size_is_found_in_use_and_healed(env, kind):
-    good = CliRunner().invoke(main, ["--data", str(env), "why", "action-1", "--format", "json"])
+#: a file of the entry, and a command that reads it (why reads the index, search the whole view)
+IN_USE = {"why.sqlite": ["why", "action-1", "--format", "json"], "view.json": ["search", "alpha", "--format", "json"],
+          "meta.json": ["show", "act-a", "--format", "json"]}
+
+
+@pytest.mark.parametrize("name", sorted(IN_USE))
+def test_damage_of_the_same_size_is_found_in_use_and_healed(env, name):
+    good = CliRunner().invoke(main, ["--data", str(env), *IN_USE[name]])
     assert good.exit_code == 0, good.output
-    path = _entry(env) / f"{kind}.json"
+    path = _entry(env) / name
     path.write_bytes(b" " * path.stat().st_size)  # the marker's size still matches
-    r = CliRunner().invoke(main, ["--data", str(env), "why", "action-1", "--format", "json"]) if kind == "view" \
-        else CliRunner().invoke(main, ["--data", str(env), "show", "act-a", "--format", "json"])
+    r = CliRunner().invoke(main, ["--data", str(env), *IN_USE[name]])
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
     assert "was damaged" in r.stderr
-    if kind == "view":
-        assert r.stdout == good.stdout
+    assert r.stdout == good.stdout
 
 
 def test_an_entry_holds_the_files_data_when_they_change_just_after_the_load(env):

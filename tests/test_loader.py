@@ -132,3 +132,31 @@ def test_missing_data_dir(tmp_path: Path):
     with pytest.raises(DataError) as exc:
         load(tmp_path / "nope")
     assert "does not exist" in str(exc.value) and "--data" in str(exc.value)
+
+
+def test_the_event_reader_gives_the_pure_python_loaders_values_and_lines():
+    """io._fast_events (libyaml's events, values built directly) must give what the pure-Python line
+    loader gives — values, types, mapping and key lines — or leave the text to it."""
+    import yaml
+
+    from graph.core import io
+
+    def shape(o):
+        if isinstance(o, dict):
+            return ["map", o.line, dict(o.key_lines), [(repr(k), shape(v)) for k, v in o.items()]]
+        if isinstance(o, list):
+            return [shape(v) for v in o]
+        return (type(o).__name__, repr(o))
+
+    texts = ["a: 1\nb: [x, 2, 3.5, true, null, ~, '7', \"8\"]\n", "- {id: a, year: 2019}\n- date: 2022-02-22\n",
+             "k:\n  - n: 010\n    m: 0x1f\n    o: 1_000\n    p: yes\n    q: .inf\n", "", "---\n", "# only\n",
+             "x: |\n  two\n  lines\n\ny: >-\n  folded\n  text\n", "1: one\nnull: none\nfalse: f\n",
+             "deep: {a: {b: {c: [1, [2, [3]]]}}}\n", "s: !!str 12\nt: !!int '5'\n", "plain\n", "- - - x\n"]
+    for text in texts:
+        fast = io._fast_events(text)
+        slow = yaml.load(text, Loader=io._LineLoader)  # noqa: S506 - SafeLoader subclass
+        assert shape(fast) == shape(slow), text
+    for unusual in ("a: &x 1\nb: *x\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "--- 1\n--- 2\n", "? [a]\n: 1\n",
+                    "a: !!set {x}\n"):
+        with pytest.raises((io._Unusual, yaml.YAMLError)):
+            io._fast_events(unusual)

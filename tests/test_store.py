@@ -246,3 +246,45 @@ def test_view_read_from_oxigraph_equals_the_networkx_view(which, real_built, sma
         data_dir, built = (SMALL, small_built) if which == "small" else (DATA, real_built)
     be = oxigraph_backend(data_dir)  # built from the YAML by the fast route
     assert be._load_view() == json.loads(json.dumps(view_json(built.nx)))
+
+
+@pytest.mark.parametrize("which", ["small", "synthetic"])
+def test_the_why_index_answers_as_the_whole_view(which, small_built, tmp_path: Path):
+    """``why`` and ``impact`` on the cache read the index (why.sqlite) node by node: every answer — by id,
+    by phrase, ambiguous, not found, within a partnership, a driver's number refused — equals the one on
+    the whole view (LiteGraph over view.json), in JSON and as trees."""
+    from graph.core import synth
+    from graph.core.errors import DriversError
+    from graph.core.view import LiteGraph
+    if which == "synthetic":
+        data_dir = tmp_path / "synth"
+        synth.write(data_dir, synth.generate(3, editions=2, actions=12))
+    else:
+        data_dir = SMALL
+    be = oxigraph_backend(data_dir)
+    whole, docs = LiteGraph(be._load_view()), be.documents()
+    assert isinstance(be.why_graph(), S.IndexGraph)
+
+    def answer(G, fn, *args):
+        try:
+            ans = fn(G, *args, docs)
+        except DriversError as exc:
+            return type(exc).__name__, str(exc), getattr(exc, "candidates", None)
+        reverse = fn is w.impact
+        return (w.as_json(G, ans, *(("reached", "driver") if reverse else ())),
+                w.as_tree(G, ans, reverse=reverse), w.as_tree(G, ans, reverse=reverse, markdown=True))
+
+    actions = sorted(n for n, d in whole.nodes(data=True) if d["type"] == "Action")
+    drivers = sorted(n for n, d in whole.nodes(data=True) if d["type"] == "Driver")
+    parts = sorted(n for n, d in whole.nodes(data=True) if d["type"] == "Partnership")
+    texts = [whole.nodes[a].get("text") or whole.nodes[a]["title"] for a in actions[::3]]
+    numbers = sorted({d["number"] for _, d in whole.nodes(data=True) if d.get("number")})[:3]
+    asks = [(w.why, a, None) for a in actions] + [(w.why, t, None) for t in texts]
+    asks += [(w.why, t[: len(t) // 2], p) for t in texts for p in (None, *parts[:2])]
+    asks += [(w.why, q, None) for q in ("no such words here at all", "", "review", *numbers, "nowhere-id")]
+    asks += [(w.why, actions[0], "no-such-partnership")]
+    asks += [(w.impact, d, p) for d in drivers for p in (None, *parts[:1])] + [(w.impact, "no-such-driver", None)]
+    assert len(asks) > 30
+    for fn, q, p in asks:
+        fresh = be.why_graph()  # a new index graph each time: nothing read before helps it
+        assert answer(fresh, fn, q, p) == answer(whole, fn, q, p), (fn.__name__, q, p)

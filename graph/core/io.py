@@ -94,6 +94,117 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+class _Unusual(Exception):
+    """Something the event reader leaves to the loaders above (they accept it or word the error)."""
+
+
+def _fast_events(text: str) -> object:
+    """Parse with libyaml's event parser and build the values directly, as :class:`_FastLoader` does
+    (LineDict mappings with their lines and key lines, SafeLoader's tags and values), without
+    composing a node tree and constructing it again. Anything unusual (an alias or anchor, a merge
+    key ``<<``, a tag on a list or mapping, a duplicate or non-scalar key, several documents, a
+    value the constructor refuses, deep nesting) raises :class:`_Unusual` or a YAML error: the
+    loaders in :func:`parse_yaml` then handle the text as before, with the same messages."""
+    from yaml import events as ev
+    loader = _FastLoader(text)
+    try:
+        resolvers = loader.yaml_implicit_resolvers
+        wildcard = resolvers.get(None, [])
+        by_first = {k: v + wildcard for k, v in resolvers.items() if k is not None}
+        constructors = loader.yaml_constructors
+        str_tag = "tag:yaml.org,2002:str"
+        ok_tags = {ev.MappingStartEvent: (None, "!", "tag:yaml.org,2002:map"),
+                   ev.SequenceStartEvent: (None, "!", "tag:yaml.org,2002:seq")}
+        scalar_ev, mstart, mend, sstart, send = ev.ScalarEvent, ev.MappingStartEvent, ev.MappingEndEvent, \
+            ev.SequenceStartEvent, ev.SequenceEndEvent
+        get = loader.get_event
+        stack: list = []  # [container, its pending key (a mapping's), that key's line] per open list or mapping
+        doc = None
+        docs = 0
+        while True:
+            e = get()
+            kind = type(e)
+            if kind is scalar_ev:
+                if e.anchor is not None:
+                    raise _Unusual("anchor")
+                tag, value = e.tag, e.value
+                if tag is None or tag == "!":
+                    tag = str_tag
+                    if e.implicit[0]:
+                        for t, regexp in by_first.get(value[:1], wildcard):
+                            if regexp.match(value):
+                                tag = t
+                                break
+                if tag == str_tag:
+                    obj = value
+                else:
+                    make = constructors.get(tag)
+                    if make is None or tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+                        raise _Unusual(tag)
+                    obj = make(loader, yaml.nodes.ScalarNode(tag, value, e.start_mark, e.end_mark, e.style))
+                    if isinstance(obj, (list, dict, set)):
+                        raise _Unusual("a collection from a scalar")
+                if not stack:
+                    doc = obj
+                    continue
+                top = stack[-1]
+                if type(top[0]) is LineDict and top[1] is _NO_KEY:
+                    try:
+                        if obj in top[0]:
+                            raise _Unusual("duplicate key")
+                    except TypeError:
+                        raise _Unusual("unhashable key") from None
+                    top[1], top[2] = obj, e.start_mark.line + 1
+                    continue
+                _attach(top, obj)
+            elif kind is mstart or kind is sstart:
+                if e.anchor is not None or e.tag not in ok_tags[kind]:
+                    raise _Unusual("anchor or tag")
+                if kind is mstart:
+                    obj = LineDict()
+                    obj.line = e.start_mark.line + 1
+                    obj.key_lines = {}
+                else:
+                    obj = []
+                if stack:
+                    top = stack[-1]
+                    if type(top[0]) is LineDict and top[1] is _NO_KEY:
+                        raise _Unusual("a list or mapping as a key")
+                    _attach(top, obj)
+                else:
+                    doc = obj
+                stack.append([obj, _NO_KEY, 0])
+                if len(stack) > MAX_DEPTH:
+                    raise _Unusual("deep")
+            elif kind is mend or kind is send:
+                stack.pop()
+            elif kind is ev.DocumentStartEvent:
+                docs += 1
+                if docs > 1:
+                    raise _Unusual("several documents")
+            elif kind is ev.StreamEndEvent:
+                return doc
+            elif kind is ev.AliasEvent:
+                raise _Unusual("alias")
+    finally:
+        loader.dispose()
+
+
+_NO_KEY = object()
+
+
+def _attach(top: list, obj) -> None:
+    """Put ``obj`` into the open container ``top`` (a mapping's pending key gets it)."""
+    c = top[0]
+    if type(c) is LineDict:
+        key = top[1]
+        c.key_lines[key] = top[2]
+        c[key] = obj
+        top[1] = _NO_KEY
+    else:
+        c.append(obj)
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a :class:`DataError` naming it (missing, a folder, no permission, a pipe or
     device — which would never end — or over :data:`MAX_INPUT_BYTES`)."""
@@ -199,7 +310,15 @@ def _too_deep(name: str) -> DataError:
 
 def parse_yaml(text: str, name: str) -> object:
     """Parse YAML text; any failure becomes a :class:`DataError` naming ``name`` and the line."""
-    if _FastLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+    fast = _FastLoader is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if fast:
+        try:
+            return _fast_events(text)
+        except _Unusual:
+            pass  # libyaml's loader below (or the pure-Python one) decides
+        except (yaml.YAMLError, RecursionError):
+            fast = False  # the pure-Python loader below reports it
+    if fast:
         try:
             doc = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - CSafeLoader subclass
             # libyaml composes in C, where _LineLoader's refusal of aliases cannot reach; a list or

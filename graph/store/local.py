@@ -40,8 +40,9 @@ if TYPE_CHECKING:  # heavy: imported only where used
 STORES = ("oxigraph", "rdflib")
 DEFAULT_STORE = "oxigraph"
 KEEP = 8  # cache entries kept (least recently used go first)
-_FORMAT = "2"  # bump when the cache layout changes (2: the complete.json marker)
+_FORMAT = "3"  # bump when the cache layout changes (2: the complete.json marker, 3: the why index)
 MARKER = "complete.json"  # written last: an entry without it (or whose files differ from it) is damaged
+INDEX = "why.sqlite"  # the view per node, read lazily by `why` and `impact` (see IndexGraph)
 
 
 class StoreError(DriversError):
@@ -154,11 +155,12 @@ def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = No
         if view is None:
             view = view_from_pairs(sink.pairs(VIEW_PREDICATES))
         (tmp / "view.json").write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
+        write_index(view, tmp / INDEX)
         del view
         store.flush()
         del store
         (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
-        sizes = {name: (tmp / name).stat().st_size for name in ("meta.json", "view.json")}
+        sizes = {name: (tmp / name).stat().st_size for name in ("meta.json", "view.json", INDEX)}
         (tmp / MARKER).write_text(json.dumps({"format": _FORMAT, "files": sizes}), encoding="utf-8")
         try:
             os.rename(tmp, target)
@@ -169,6 +171,138 @@ def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = No
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def write_index(view: dict, path: Path) -> None:
+    """The view (:func:`view_json`'s shape) as an SQLite file, one row per node and per edge in the
+    view's order, edges indexed by both ends: :class:`IndexGraph` reads only the nodes a walk meets
+    (decoding the whole view took 2 s at 256 partnerships)."""
+    import sqlite3
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.execute("CREATE TABLE nodes (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, attrs TEXT NOT NULL)")
+        con.execute("CREATE TABLE edges (pos INTEGER PRIMARY KEY, u TEXT NOT NULL, v TEXT NOT NULL, "
+                    "attrs TEXT NOT NULL)")
+        dumps = json.dumps
+        con.executemany("INSERT INTO nodes VALUES (?, ?, ?)",
+                        ((i, n, dumps(d, ensure_ascii=False)) for i, (n, d) in enumerate(view["nodes"])))
+        con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)",
+                        ((i, u, v, dumps(d, ensure_ascii=False)) for i, (u, v, _k, d) in enumerate(view["edges"])))
+        con.execute("CREATE INDEX edges_u ON edges (u, pos)")
+        con.execute("CREATE INDEX edges_v ON edges (v, pos)")
+        con.commit()
+    finally:
+        con.close()
+
+
+class _IndexNodes:
+    """``G.nodes[n]``, ``n in G.nodes``, ``G.nodes(data=True)`` and ``len(G.nodes)`` over the index: a node
+    is read when first asked for; iterating reads them all once (one JSON decode)."""
+
+    def __init__(self, g: IndexGraph):
+        self._g = g
+        self._one: dict = {}
+        self._all: dict | None = None
+
+    def get(self, n, default=None):
+        if self._all is not None:
+            return self._all.get(n, default)
+        if n not in self._one:
+            rows = self._g._rows("SELECT attrs FROM nodes WHERE id = ?", (n,)) if isinstance(n, str) else []
+            self._one[n] = json.loads(rows[0][0]) if rows else None
+        d = self._one[n]
+        return default if d is None else d
+
+    def __getitem__(self, n):
+        d = self.get(n)
+        if d is None:
+            raise KeyError(n)
+        return d
+
+    def __contains__(self, n) -> bool:
+        return self.get(n) is not None
+
+    def all(self) -> dict:
+        if self._all is None:
+            rows = self._g._rows("SELECT id, attrs FROM nodes ORDER BY pos")
+            attrs = json.loads("[" + ",".join(r[1] for r in rows) + "]")
+            self._all = {r[0]: self._one.get(r[0]) or a for r, a in zip(rows, attrs)}
+        return self._all
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._all) if self._all is not None else self._g._rows("SELECT count(*) FROM nodes")[0][0]
+
+    def __call__(self, data: bool = False):
+        return list(self.all().items()) if data else list(self.all())
+
+
+class IndexGraph:
+    """What :mod:`graph.answers.why` reads of ``nx.MultiDiGraph`` (as :class:`LiteGraph` offers it), read
+    lazily from a cache entry's :data:`INDEX`: the nodes and edges a walk meets, each once. The answers
+    are those of the whole view (the same rows in the same order; tests/test_store.py compares them).
+    ``damaged(what, exc)``: called when the file cannot be read; it rebuilds the entry and returns its
+    folder (the read is tried again there), or raises."""
+
+    def __init__(self, folder: Path, damaged=None):
+        import threading
+        self._folder = folder
+        self._damaged = damaged
+        self._con = None
+        self._lock = threading.Lock()  # drivers serve shares one graph between threads
+        self.nodes = _IndexNodes(self)
+        self._out: dict = {}
+        self._in: dict = {}
+
+    def _connect(self):
+        import sqlite3
+        path = self._folder / INDEX
+        if not path.is_file():
+            raise sqlite3.DatabaseError(f"{INDEX} is missing")
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+    def _rows(self, sql: str, args: tuple = ()) -> list:
+        import sqlite3
+        with self._lock:
+            try:
+                if self._con is None:
+                    self._con = self._connect()
+                return self._con.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if self._con is not None:
+                    self._con.close()
+                    self._con = None
+                if self._damaged is None:
+                    raise StoreError(f"the store cache {self._folder} is damaged ({INDEX}: {exc}) — delete that "
+                                     "folder (it is rebuilt on the next run)") from None
+                damaged, self._damaged = self._damaged, None
+                self._folder = damaged(f"{INDEX} cannot be read", exc)
+                self._con = self._connect()
+                return self._con.execute(sql, args).fetchall()
+
+    def __contains__(self, n) -> bool:
+        return n in self.nodes
+
+    def __iter__(self):
+        return iter(self.nodes)
+
+    def _edges(self, n, cache: dict, column: str) -> list:
+        if n not in cache:
+            other = "v" if column == "u" else "u"
+            rows = self._rows(f"SELECT {other}, attrs FROM edges WHERE {column} = ? ORDER BY pos", (n,)) \
+                if isinstance(n, str) else []
+            cache[n] = [(n, m, json.loads(a)) if column == "u" else (m, n, json.loads(a)) for m, a in rows]
+        return cache[n]
+
+    def out_edges(self, n, data: bool = False):
+        return [e if data else e[:2] for e in self._edges(n, self._out, "u")]
+
+    def in_edges(self, n, data: bool = False):
+        return [e if data else e[:2] for e in self._edges(n, self._in, "v")]
 
 
 def view_from_store(store) -> dict:
@@ -397,6 +531,13 @@ class OxigraphBackend(StoreBackend):
                 self._damaged("its Oxigraph store does not open", exc)
                 return self.store
         return self._store
+
+    def why_graph(self) -> IndexGraph:
+        """The view read lazily from the entry's index (``why`` on a large graph meets a few nodes)."""
+        def healed(what: str, exc: Exception) -> Path:
+            self._damaged(what, exc)
+            return self.folder
+        return IndexGraph(self.folder, healed)
 
     def _read_view(self) -> dict:
         try:
