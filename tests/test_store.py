@@ -179,7 +179,8 @@ def test_interrupted_build_leaves_no_cache(tiny_copy: Path, tmp_path: Path, monk
     monkeypatch.setattr(S, "view_from_pairs", boom)
     with pytest.raises(KeyboardInterrupt):
         S.ensure_cache(tiny_copy, DEFAULT_BASE)
-    assert list((tmp_path / "cache").iterdir()) == []  # neither the entry nor its temporary folder
+    # neither the entry nor its temporary folder (the file digests of the fingerprint may stay)
+    assert [p for p in (tmp_path / "cache").iterdir() if p.name != S.DIGESTS] == []
     monkeypatch.undo()
     monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
     assert (S.ensure_cache(tiny_copy, DEFAULT_BASE) / "meta.json").exists()
@@ -288,3 +289,31 @@ def test_the_why_index_answers_as_the_whole_view(which, small_built, tmp_path: P
     for fn, q, p in asks:
         fresh = be.why_graph()  # a new index graph each time: nothing read before helps it
         assert answer(fresh, fn, q, p) == answer(whole, fn, q, p), (fn.__name__, q, p)
+
+
+def test_fingerprint_reads_only_changed_files_and_gives_the_same_answer(tiny_copy: Path, tmp_path: Path,
+                                                                          monkeypatch):
+    """The fingerprint's per-file digests are remembered by stat: a second run reads no data file,
+    a changed file is read again and changes the fingerprint, a damaged memo is only slower."""
+    import os
+    import time as _time
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    old = _time.time() - 60
+    for f in tiny_copy.rglob("*.yaml"):
+        os.utime(f, (old, old))  # older than the racy window, so their digests are remembered
+    first = S.fingerprint(tiny_copy, DEFAULT_BASE)
+    reads: list = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    assert S.fingerprint(tiny_copy, DEFAULT_BASE) == first
+    assert not [p for p in reads if tiny_copy in p.parents]
+    f = sorted(tiny_copy.rglob("*.yaml"))[0]
+    f.write_text(f.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    changed = S.fingerprint(tiny_copy, DEFAULT_BASE)
+    assert changed != first and [p for p in reads if tiny_copy in p.parents] == [f]
+    for memo in (tmp_path / "cache" / S.DIGESTS).glob("*.json"):
+        memo.write_text("{not json", encoding="utf-8")
+    assert S.fingerprint(tiny_copy, DEFAULT_BASE) == changed
+    import shutil
+    shutil.rmtree(tmp_path / "cache")
+    assert S.fingerprint(tiny_copy, DEFAULT_BASE) == changed  # no memo at all: the same answer
