@@ -88,15 +88,28 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats
                            max_leaves=25)
 
 
+json_keys = st.text() | st.integers() | st.booleans() | st.none() | st.floats(allow_nan=False)
+
+
 @settings(max_examples=400, deadline=None)
-@given(value=json_values, indent=st.sampled_from(["", " ", "   "]))
-def test_jsonld_text_writer_equals_json_dumps(value, indent: str):
-    """graph.jsonld's own encoder writes exactly what json.dumps(indent=1, sort_keys=True) would."""
+@given(value=json_values, prefix=st.sampled_from(["", " ", "   "]), indent=st.sampled_from([1, 2, 4]),
+       sort_keys=st.booleans())
+def test_json_text_writer_equals_json_dumps(value, prefix: str, indent: int, sort_keys: bool):
+    """graph.jsonld's and --format json's encoder writes exactly what json.dumps(indent=...) would."""
     import json
 
-    from graph.publish.exports import _json_indented
-    expected = json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent)
-    assert _json_indented(value, indent) == expected
+    from graph.core import jsontext
+    expected = json.dumps(value, indent=indent, sort_keys=sort_keys, ensure_ascii=False).replace("\n", "\n" + prefix)
+    assert jsontext.dumps(value, indent, sort_keys, prefix) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.dictionaries(json_keys, st.tuples(st.integers(), st.text()) | st.lists(st.booleans())), )
+def test_json_text_writer_keys_and_tuples_as_json(value):
+    import json
+
+    from graph.core import jsontext
+    assert jsontext.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
 iri_tail = st.text(st.sampled_from("abcXYZ019-_.()%~"), min_size=1, max_size=8)
