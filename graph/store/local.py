@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -122,10 +123,12 @@ def _digests(paths: list[Path], memo: str) -> list[str]:
     if changed or keep.keys() != known.keys():
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{memo}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(keep, fh, sort_keys=True)
-            os.replace(tmp, memo_file)
+            tmp = folder / f".{memo}.{os.getpid()}.{secrets.token_hex(4)}.partial"
+            try:
+                tmp.write_text(json.dumps(keep, sort_keys=True), encoding="utf-8")
+                os.replace(tmp, memo_file)
+            finally:
+                tmp.unlink(missing_ok=True)
         except OSError:
             pass  # an unwritable cache folder: every file is hashed each time, as before
     return out
