@@ -34,3 +34,15 @@ def launch(profile: Path, width: int, height: int, console_log: bool = False, of
         driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, "latency": 0,
                                                                     "downloadThroughput": 0, "uploadThroughput": 0})
     return driver
+
+
+def open_page(driver, url: str, timeout: float = 60) -> None:
+    """``driver.get(url)``, then wait until the document has loaded and the explorer's script has run:
+    on a busy machine ChromeDriver can hand back a reload of the same URL while it is still parsing."""
+    import time
+    driver.get(url)
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script("return document.readyState === 'complete' && !!window.explorer"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not finish loading in {timeout:.0f} s")
+        time.sleep(0.05)
