@@ -1187,7 +1187,10 @@
     }
     function fromAddress() {  // Back, Forward, or an address typed or pasted
       var s = parseHash(location.hash);
-      if (hashOf(s) !== hashOf(current())) apply(s, {});
+      if (hashOf(s) !== hashOf(current())) {
+        closeList();  // the search's suggestions belong to what was typed, not to the new view
+        apply(s, {});
+      }
     }
     window.addEventListener("popstate", fromAddress);
     window.addEventListener("hashchange", fromAddress);
