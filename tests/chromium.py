@@ -36,13 +36,14 @@ def launch(profile: Path, width: int, height: int, console_log: bool = False, of
     return driver
 
 
-def open_page(driver, url: str, timeout: float = 60) -> None:
-    """``driver.get(url)``, then wait until the document has loaded and the explorer's script has run:
-    on a busy machine ChromeDriver can hand back a reload of the same URL while it is still parsing."""
+
+def wait_ready(driver, timeout: float = 30.0) -> None:
+    """Wait until the explorer says it is ready (``window.__ready``, set once its data is drawn): on a
+    busy machine ChromeDriver can hand back a reload of the same URL while it is still parsing."""
     import time
-    driver.get(url)
-    deadline = time.monotonic() + timeout
-    while not driver.execute_script("return document.readyState === 'complete' && !!window.explorer"):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{url} did not finish loading in {timeout:.0f} s")
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if driver.execute_script("return window.__ready === true"):
+            return
         time.sleep(0.05)
+    raise AssertionError(f"the page did not become ready in {timeout:.0f}s; console: {driver.get_log('browser')}")

@@ -21,7 +21,7 @@ import pytest
 from graph.answers import why as w
 from graph.web import page as viz
 
-from .chromium import CHROMEDRIVER, CHROMIUM, launch
+from .chromium import CHROMEDRIVER, CHROMIUM, launch, wait_ready
 
 HOSTILE = "</script><img src=x onerror=alert(1)>"
 
@@ -55,12 +55,8 @@ def open_page(driver, path: Path | str, timeout: float = 30.0, size: tuple[int, 
     driver.get("about:blank")
     driver.get_log("browser")  # drop earlier pages' messages
     driver.get(path if isinstance(path, str) else path.as_uri())
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if driver.execute_script("return window.__ready === true"):
-            return driver
-        time.sleep(0.05)
-    raise AssertionError(f"the page did not become ready in {timeout:.0f}s; console: {driver.get_log('browser')}")
+    wait_ready(driver, timeout)
+    return driver
 
 
 def write(folder: Path, name: str, html: str) -> Path:
@@ -355,6 +351,19 @@ def test_the_search_box_suggests_and_a_failed_search_clears_the_selection(real_p
     box.send_keys("zzqxv nothing like this", Keys.ENTER)
     assert js(real_page, "return explorer.selected()") is None
     assert "No match for" in real_page.find_element(By.ID, "panel").text
+
+
+def test_the_suggestions_close_when_the_view_changes_by_address(real_page):
+    """Typed text's suggestions stay over the graph only while they answer it: Back, Forward or a link
+    that changes the view closes them (they once stayed open over the why-tree)."""
+    from selenium.webdriver.common.by import By
+
+    real_page.find_element(By.ID, "search").send_keys("neglect")
+    assert js(real_page, "return document.getElementById('suggestions').hidden") is False
+    js(real_page, "location.hash = '#node=nl-neglect-ap-a1'")
+    assert wait_for(real_page, "return explorer.selected()", "nl-neglect-ap-a1") == "nl-neglect-ap-a1"
+    assert js(real_page, "return document.getElementById('suggestions').hidden") is True
+    assert real_page.find_element(By.ID, "search").get_attribute("aria-expanded") == "false"
 
 
 # -- navigation -----------------------------------------------------------------------------------------

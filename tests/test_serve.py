@@ -432,11 +432,12 @@ def _chromium_or_skip():
 
 def test_the_served_page_opens_in_chromium_without_console_errors(oxigraph_served, tmp_path):
     _chromium_or_skip()
-    from .chromium import launch, open_page
+    from .chromium import launch, wait_ready
     driver = launch(tmp_path / "profile", 1280, 800, console_log=True, offline=False)
     try:
         driver.set_script_timeout(60)
-        open_page(driver, oxigraph_served.url)
+        driver.get(oxigraph_served.url)
+        wait_ready(driver, 60)
         ready = driver.execute_async_script(
             "var done = arguments[arguments.length - 1];"
             "window.explorer.ready.then(function () { done({ok: true}); }, function (e) { done({ok: false, e: String(e)}); });")
@@ -445,7 +446,8 @@ def test_the_served_page_opens_in_chromium_without_console_errors(oxigraph_serve
         # the "What drives this?" box asks /api/ask: a phrase of one action, several, and new text
         asked = {}
         for text in (PHRASE, "mental health", NEW_TEXT):
-            open_page(driver, oxigraph_served.url)  # each from the opening view, where the box is
+            driver.get(oxigraph_served.url)  # each from the opening view, where the box is
+            wait_ready(driver, 60)
             asked[text] = driver.execute_async_script(
                 "var done = arguments[arguments.length - 1], text = arguments[0];"
                 "window.explorer.ready.then(function () { return window.explorer.ask(text); })"
