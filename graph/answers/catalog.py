@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.text import close_matches
 from ..core.namespace import DG
-from ..core.rdf import subject_objects
+from ..core.rdf import direct_reader, subject_objects
 from ..core.view import breadth_first, local, node_type
 
 PREFIXES = """PREFIX dg: <https://w3id.org/drivers-graph/ontology#>
@@ -82,9 +82,7 @@ class Catalog:
         self._entries: dict[tuple, dict] = {}  # (year, partnership) -> entries: a graph never changes
         self._scans: dict = {}
         self._class_ids: dict = {}
-        # a graph over an Oxigraph store (graph.store.local.oxigraph_graph) offers its reader:
-        # Oxigraph asked itself, without oxrdflib's per-term conversion
-        self._direct = getattr(getattr(g, "store", None), "direct", None)
+        self._direct = direct_reader(g)  # Oxigraph asked itself, when g is one of its stores
 
     def _select(self, query: str, bindings: dict) -> list[dict]:
         """The rows of a SELECT as {variable: value} (None when unbound; with Oxigraph asked

@@ -149,11 +149,17 @@ class _QuadGraph:
         pass
 
 
+def direct_reader(g: Graph):
+    """The reader a graph's store offers for asking its engine itself (``graph.store.local.Direct``
+    on an Oxigraph store: SELECT rows and predicate scans without oxrdflib's term conversion), or None."""
+    return getattr(getattr(g, "store", None), "direct", None)
+
+
 def subject_objects(g: Graph, pred: URIRef, obj=None):
     """``g.subject_objects(pred)`` (with ``obj``: the pairs whose object it is), read through the
     graph's store's own reader where it offers one (an Oxigraph store does, see
     ``graph.store.local.Direct``: no per-term conversion by oxrdflib); the same terms either way."""
-    direct = getattr(getattr(g, "store", None), "direct", None)
+    direct = direct_reader(g)
     if direct is not None:
         return direct.pairs(pred, obj)
     if obj is not None:
