@@ -71,7 +71,7 @@ def main() -> None:
     print("\n## leave one document out\n")
     print(table(rows))
     print("\nchosen in each fold: " + "; ".join(f"{f['fold']} ({f['queries']} queries) semantic {f['semantic_weight']}"
-                                             f" graph {f['graph_weight']} name {f['name_weight']}" for f in folds))
+                                             f" graph {f['graph_weight']} name {f['name_weight']} context {f['context_weight']}" for f in folds))
     para = sg.load_paraphrases(ROOT / sg.PARAPHRASES)
     print(f"\n## paraphrases ({len(para)})\n")
     print(table(sg.evaluate_paraphrases(b.data, b.nx, para, ev=ev)))

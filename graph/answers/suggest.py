@@ -51,7 +51,9 @@ PER_TYPE = {"Driver": 3, "UNCRCArticle": 3, "WellbeingIndicator": 3, "PromiseFou
 #: record types whose stated links to targets feed the graph signal and the evaluation
 ITEM_TYPES = ("Action", "Theme", "Plan", "Outcome", "Indicator", "Group")
 THESAURUS = Path(__file__).with_name("thesaurus.yaml")
-METHOD = "bm25+units+neighbours+dates+names"
+METHOD = "bm25+units+neighbours+dates+names+context"
+#: the default before the document-context signal (a baseline row of the evaluation)
+NAMED = "bm25+units+neighbours+dates+names"
 #: the default before candidates were dated (a baseline row of the evaluation)
 UNDATED = "bm25+units+neighbours"
 NO_CONFIDENT = "no confident suggestion"
@@ -84,6 +86,8 @@ class Params:
     lexical: bool = True
     dated: bool = True           # a candidate that began after the query's year (its document's date) is left out
     name_weight: float = 0.2     # added when the query names the candidate: its title, an alias, a defined acronym
+    context_weight: float = 0.15  # added when the query's own document names the candidate (``Index.context``)
+    context: str = "named"       # "named": named in the document's text; "defined": its record; "both"
 
     @property
     def lexical_weight(self) -> float:
@@ -95,7 +99,7 @@ DEFAULT = Params()
 #: no phrases, no generic-verb stop list, no mined acronyms, no semantic signal
 LEGACY = Params(saturation=24.0, semantic_weight=0.0, graph_weight=0.2, phrase_weight=0.0, plan_stop=False,
                 mine=False, units=False, unit_weight=False, k3=0.0, prior_weight=0.0, confident=0.0, min_words=0.0, relative=0.0,
-                dated=False, name_weight=0.0)
+                dated=False, name_weight=0.0, context_weight=0.0)
 
 # -- text ----------------------------------------------------------------------------------------
 
@@ -453,6 +457,9 @@ class Index:
     params: Params = DEFAULT
     corpus: list[tuple[str, dict]] = field(default_factory=list, repr=False)  # (source, term bag) per record
     sequences: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)  # (source, content stems)
+    #: source id -> the candidates its records' text names (title, alias, defined acronym), with how many
+    #: of its records name each: the document context of an action of that document (text only, no links)
+    context: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     _vectors: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
     _spaces: dict = field(default_factory=dict, repr=False, compare=False)
     _starts: dict | None = field(default=None, repr=False, compare=False)
@@ -534,7 +541,9 @@ class Index:
             for en in ed.entries:
                 if en.fields.get("summary"):
                     sequences.append((ed.source, _content(en.fields["summary"], tok)))
-        return cls(targets, items, thes, df, avg, item_df, G, p, corpus, sequences)
+        idx = cls(targets, items, thes, df, avg, item_df, G, p, corpus, sequences)
+        idx.context = document_context(idx, data, tok)
+        return idx
 
     def query_bag(self, text: str) -> Bag:
         return item_bag(text, None, None, self.tokenizer)
@@ -569,12 +578,30 @@ class Index:
         return self._spaces[key]
 
 
+def document_context(idx: Index, data: Data, tok: Tokenizer) -> dict[str, dict[str, int]]:
+    """Per source document, the candidates named whole (``named``) in the title, text or description
+    of its records other than the candidates themselves, with how many records name each. Text only:
+    no stated link (nor a link's quote) takes part, so holding a document's links back leaves it as is."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for rid in sorted(data.records):
+        r = data.records[rid]
+        if r.type.cls in TARGET_TYPES:
+            continue
+        texts = [x for x in (r.title, r.get("text"), r.get("description")) if isinstance(x, str) and x]
+        if not texts:
+            continue
+        bag = item_bag(texts[0], texts[1] if len(texts) > 1 else None, texts[2] if len(texts) > 2 else None, tok)
+        for tid in named(idx, bag):
+            out[r.source][tid] += 1
+    return {src: dict(sorted(c.items())) for src, c in sorted(out.items())}
+
+
 def _content(text: str, tok: Tokenizer) -> list[str]:
     return [s for s, _ in tok.content(words(text))]
 
 
 #: bump when the JSON form of an index changes
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 
 def index_to_json(idx: Index, record_ids) -> dict:
@@ -596,7 +623,7 @@ def index_to_json(idx: Index, record_ids) -> dict:
                        [dict(i.bag.tf), {}, i.bag.length, [list(x) for x in i.bag.seqs]], i.links,
                        i.year]
                       for i in idx.items.values()],
-            "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df),
+            "df": dict(idx.df), "avg_len": idx.avg_len, "item_df": dict(idx.item_df), "context": idx.context,
             "corpus": idx.corpus if idx.params.semantic_weight > 0 else [],
             "sequences": idx.sequences if idx.params.semantic_weight > 0 else []}
 
@@ -616,7 +643,7 @@ def index_from_json(doc: dict) -> tuple[Index, set[str]]:
     items = {r[0]: Item(r[0], r[1], r[2], r[3], r[4], bag(r[5]), dict(r[6]), r[7]) for r in doc["items"]}
     idx = Index(targets, items, thes, Counter(doc["df"]), float(doc["avg_len"]), Counter(doc["item_df"]), None,
                 Params(**doc["params"]), [(s, dict(b)) for s, b in doc["corpus"]],
-                [(s, list(q)) for s, q in doc["sequences"]])
+                [(s, list(q)) for s, q in doc["sequences"]], dict(doc["context"]))
     return idx, set(doc["ids"])
 
 
@@ -710,16 +737,32 @@ class Parts:
     votes: list[tuple[float, Item]]
     prior: float = 0.0
     named: float = 0.0  # 1: the query gives the candidate's name whole
+    mentions: int = 0   # how many records of the query's own document name the candidate
+    defined: float = 0.0  # 1: the candidate is a record of the query's own document
+
+    def context(self, p: "Params") -> float:
+        """The document-context signal (0..1) as ``p.context`` reads it: "named" (some record of the
+        query's document names the candidate), "defined" (the candidate is a record of that document),
+        or "both" (either)."""
+        named = 1.0 if self.mentions else 0.0
+        if p.context == "named":
+            return named
+        if p.context == "defined":
+            return self.defined
+        return max(named, self.defined)
 
 
 def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
             pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-            kind: str = "Action", semantic: bool | None = None, year: int | None = None) -> dict[str, Parts]:
+            kind: str = "Action", semantic: bool | None = None, year: int | None = None,
+            source: str | None = None) -> dict[str, Parts]:
     """Each candidate's lexical, semantic and graph signals for the query (all in 0..1). The semantic
     one is computed when ``semantic`` (default: when ``p`` weighs it); ``kind``: the query record's type,
     for the prior; ``year``: the query's year (its document's date): with ``p.dated``, candidates that
-    began after it are left out (a 2023 strategy drove no 2019 action)."""
+    began after it are left out (a 2023 strategy drove no 2019 action); ``source``: the query's own
+    document, when it has one (an action id): the candidates that document names or records."""
     p = p or idx.params
+    mentions = idx.context.get(source, {}) if source else {}
     pool = idx.items if pool is None else pool
     near = neighbours(idx, q, pool, p.neighbours)
     kind_links = Counter(t for it in pool.values() if it.type == kind for t in it.links)
@@ -751,23 +794,26 @@ def signals(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str |
         lex_n = lex / (lex + p.saturation) if lex > 0 else 0.0
         graph = sum(s for s, _ in votes.get(tid, [])) / total
         out[tid] = Parts(lex_n, sem_of.get(tid, 0.0) if sem_of else 0.0, graph, parts, votes.get(tid, []),
-                         kind_links[tid] / top_kind, 1.0 if tid in names else 0.0)
+                         kind_links[tid] / top_kind, 1.0 if tid in names else 0.0, mentions.get(tid, 0),
+                         1.0 if source and t.source == source else 0.0)
     return out
 
 
 def combine(sig: Parts, p: Params) -> float:
     lw = p.lexical_weight if p.lexical else 0.0
     return (lw * sig.lexical + p.semantic_weight * sig.semantic + p.graph_weight * sig.graph
-            + p.prior_weight * sig.prior + p.name_weight * sig.named)
+            + p.prior_weight * sig.prior + p.name_weight * sig.named
+            + (p.context_weight * sig.context(p) if p.context_weight else 0.0))
 
 
 def rank(idx: Index, q: Bag, *, types=tuple(TARGET_TYPES), partnership: str | None = None,
          pool: dict[str, Item] | None = None, exclude=frozenset(), hidden=frozenset(), p: Params | None = None,
-         year: int | None = None) -> list[Suggestion]:
-    """Every candidate of ``types`` with a score above 0, best first (ties by id), with evidence."""
+         year: int | None = None, source: str | None = None) -> list[Suggestion]:
+    """Every candidate of ``types`` with a score above 0, best first (ties by id), with evidence;
+    ``source``: the query's own document (an action id's), for the document-context signal."""
     p = p or idx.params
     sigs = signals(idx, q, types=types, partnership=partnership, pool=pool, exclude=exclude, hidden=hidden, p=p,
-                   year=year)
+                   year=year, source=source)
     out = []
     for tid, sig in sigs.items():
         score = combine(sig, p)
@@ -795,6 +841,8 @@ def _evidence(idx: Index, q: Bag, t: Target, sig: Parts, hidden) -> dict:
         related = _related_terms(idx, q, t, hidden, {term for _, term in sig.matched})
         if related:
             ev["related"] = related
+    if sig.mentions:
+        ev["document"] = sig.mentions  # how many records of the query's own document name it
     if sig.votes:
         ev["similar"] = [{"id": it.id, "similarity": round(s, 4)} for s, it in sig.votes[:3]]
     return ev
@@ -828,6 +876,8 @@ def evidence_text(ev: dict) -> str:
         parts.append("words: " + ", ".join(ev["matched"]))
     if ev.get("related"):
         parts.append("meaning: " + ", ".join(ev["related"]))
+    if ev.get("document"):
+        parts.append(f"named in its document ({ev['document']} record{'s' if ev['document'] > 1 else ''})")
     if ev.get("similar"):
         parts.append("linked from similar: " + ", ".join(s["id"] for s in ev["similar"]))
     return "; ".join(parts)
@@ -893,7 +943,7 @@ def suggest(idx: Index, query: str, *, top: int | None = None, types=tuple(TARGE
         reached = set(w.why(idx.G, q).reached) if idx.G is not None else set(it.links)
         pool = {k: v for k, v in idx.items.items() if k != q}
         ranked = rank(idx, it.bag, types=types, partnership=partnership or it.partnership, pool=pool,
-                      exclude=reached, p=p, year=year if year is not None else it.year)
+                      exclude=reached, p=p, year=year if year is not None else it.year, source=it.source)
         action, already = q, sorted(a for a in reached if a in idx.targets)
     else:
         ranked = rank(idx, idx.query_bag(q), types=types, partnership=partnership, p=p, year=year)
@@ -1012,27 +1062,33 @@ METHODS = {
     UNDATED: "bm25+units with neighbour votes (weight 0.2), as chosen on the tuning split: the default before dates",
     UNDATED + "+dates": "bm25+units+neighbours, candidates that began after the query's year (its document's date) "
                         "left out",
-    METHOD: "the default: bm25+units+neighbours+dates, plus 0.2 when the query gives a candidate's name whole "
-            "(title, alias, defined acronym) and 0.05 x how often records of its kind link the candidate (training "
-            "links), as chosen on the tuning split",
+    NAMED: "bm25+units+neighbours+dates, plus 0.2 when the query gives a candidate's name whole (title, alias, "
+           "defined acronym) and 0.05 x how often records of its kind link the candidate (training links): the "
+           "default before the document context",
+    METHOD: "the default: bm25+units+neighbours+dates+names, plus 0.15 when a record of the query's own document "
+            "names the candidate (text only; none for new text), as chosen on the tuning split",
     METHOD + "+lsa": "the default with the LSA signal weighted 0.2 (the grid's first non-zero weight)",
 }
 #: the methods that need the semantic space (left out of the tables when numpy is not installed)
 SEMANTIC_METHODS = ("lsa", METHOD + "+lsa")
-CV_TUNED = "the default with the semantic, graph and name weights chosen on the other documents only"
-#: what the cross-validation chooses inside each fold: (semantic, graph, name weight), ties in this order
-CV_GRID = tuple((s, g, n) for s in (0.0, 0.2, 0.4) for g in (0.0, 0.1, 0.2) for n in (0.0, 0.1, 0.2, 0.3))
+CV_TUNED = "the default with the semantic, graph, name and context weights chosen on the other documents only"
+#: what the cross-validation chooses inside each fold: (semantic, graph, name, context weight), ties in this order
+CV_CONTEXT = (0.0, 0.1, 0.2)
+CV_GRID = tuple((s, g, n, c) for s in (0.0, 0.2, 0.4) for g in (0.0, 0.1, 0.2) for n in (0.0, 0.1, 0.2, 0.3)
+                for c in CV_CONTEXT)
 
 
 def _method_params(m: str, p: Params) -> tuple[str, Params]:
     """(which index, the weights) a method ranks with."""
+    off = dict(context_weight=0.0)
     return {"legacy": ("legacy", LEGACY),
             "bm25+units": ("full", replace(p, semantic_weight=0.0, graph_weight=0.0, dated=False, name_weight=0.0,
-                                           prior_weight=0.0)),
+                                           prior_weight=0.0, **off)),
             "lsa": ("full", replace(p, lexical=False, semantic_weight=1.0, graph_weight=0.0, prior_weight=0.0,
-                                    dated=False, name_weight=0.0)),
-            UNDATED: ("full", replace(p, dated=False, name_weight=0.0, prior_weight=0.0)),
-            UNDATED + "+dates": ("full", replace(p, name_weight=0.0, prior_weight=0.0)),
+                                    dated=False, name_weight=0.0, **off)),
+            UNDATED: ("full", replace(p, dated=False, name_weight=0.0, prior_weight=0.0, **off)),
+            UNDATED + "+dates": ("full", replace(p, name_weight=0.0, prior_weight=0.0, **off)),
+            NAMED: ("full", replace(p, **off)),
             METHOD + "+lsa": ("full", replace(p, semantic_weight=0.2)),
             }.get(m, ("full", p))
 
@@ -1177,7 +1233,8 @@ class Evaluation:
             self._signals[ck] = signals(ix, bag, types=(q.type,), partnership=q.partnership,
                                         pool=self.pool(key, hidden), hidden=hidden if key == "full" else frozenset(),
                                         p=replace(ix.params, dated=False), kind=kind,
-                                        semantic=key == "full" and self.semantic)
+                                        semantic=key == "full" and self.semantic,
+                                        source=ix.items[q.id].source if q.text is None else None)
         return self._signals[ck]
 
     def ranking(self, m: str, q: Query, hidden: frozenset, p: Params | None = None) -> list[str]:
@@ -1294,19 +1351,20 @@ def objective(ev: Evaluation, queries: list[tuple[Query, frozenset]], p: Params)
 
 
 def select_weights(ev: Evaluation, fold: str, others: list[str], grid=CV_GRID,
-                   ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
-    """The grid's (semantic, graph, name weight) with the best ``objective`` (ties: grid order) over
+                   ) -> tuple[tuple[float, float, float, float], tuple[float, float, float]]:
+    """The grid's (semantic, graph, name, context weight) with the best ``objective`` (ties: grid order) over
     ``others``: each held back in turn, ``fold`` left out of the training links and of the semantic
     model entirely, so nothing of the fold takes part in the choice."""
     inner = [(q, frozenset({doc, fold})) for doc in others for q in ev.queries({doc})]
     best = None
-    for i, (ws, wg, wn) in enumerate(grid):
+    for i, (ws, wg, wn, wc) in enumerate(grid):
         if ws > 0 and not ev.semantic:
             continue
-        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn))
+        score = objective(ev, inner, replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn,
+                                             context_weight=wc))
         key = (tuple(-x for x in score), i)
         if best is None or key < best[0]:
-            best = (key, (ws, wg, wn), score)
+            best = (key, (ws, wg, wn, wc), score)
     return best[1], best[2]
 
 
@@ -1324,12 +1382,12 @@ def cross_validate(data: Data, G: nx.MultiDiGraph, p: Params = DEFAULT, grid=CV_
     results: dict[tuple[str, str], Metrics] = defaultdict(Metrics)
     folds = []
     for fold in docs:
-        (ws, wg, wn), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
+        (ws, wg, wn, wc), inner = select_weights(ev, fold, [d for d in docs if d != fold], grid)
         queries = [(q, frozenset({fold})) for q in ev.queries({fold})]
         ev.score(queries, CV_METHODS, results, details,
-                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn)})
-        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "name_weight": wn, "inner_objective": round(inner[0], 3),
-                      "queries": len(queries)})
+                 {TUNED: replace(ev.p, semantic_weight=ws, graph_weight=wg, name_weight=wn, context_weight=wc)})
+        folds.append({"fold": fold, "semantic_weight": ws, "graph_weight": wg, "name_weight": wn,
+                      "context_weight": wc, "inner_objective": round(inner[0], 3), "queries": len(queries)})
     return _rows(results, ev.methods(CV_METHODS)), folds
 
 
