@@ -400,7 +400,7 @@ def test_cross_validation_never_uses_the_folds_own_links_or_text_to_choose(monke
     assert got[(sg.TUNED, "all")]["queries"] == sum(f["queries"] for f in folds) == 6
     assert got[(sg.TUNED, "Driver")]["queries"] == 4 and got[(sg.TUNED, "UNCRCArticle")]["queries"] == 2
     for f in folds:
-        assert (f["semantic_weight"], f["graph_weight"], f["name_weight"]) in sg.CV_GRID
+        assert (f["semantic_weight"], f["graph_weight"], f["name_weight"], f["context_weight"]) in sg.CV_GRID
     assert sg.cross_validate(data, G) == (rows, folds)   # deterministic
 
 
@@ -414,7 +414,7 @@ def test_cross_validation_choice_ignores_the_folds_links(monkeypatch):
     for fs in (files, changed):
         data = _data(fs)
         _, folds = sg.cross_validate(data, to_networkx(union(build(data))))
-        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["name_weight"], f["inner_objective"]) for f in folds
+        chosen.append(next((f["semantic_weight"], f["graph_weight"], f["name_weight"], f["context_weight"], f["inner_objective"]) for f in folds
                            if f["fold"] == "src-c"))
     assert chosen[0] == chosen[1]
 
@@ -807,3 +807,59 @@ def test_the_name_signal_fires_on_whole_names_and_acronyms_not_on_common_words(r
     assert "transforming-pathways" not in sg.named(real, real.query_bag("transforming our care pathways"))
     sig = sg.signals(real, real.query_bag("our participation in the PACE Programme"), types=("Driver",))
     assert sig["pace"].named == 1.0 and sig["transforming-pathways"].named == 0.0
+
+
+# -- document context ------------------------------------------------------------------------------
+
+PLAN_X = """
+source: {id: src-x, title: "Parenting plan", partnership: north}
+plans:
+  - id: plan-x
+    title: "Parenting plan"
+    kind: plan
+    partnership: north
+    section: "Intro"
+    description: "This year we rolled out the Psychology of Parenting Programme across the area."
+actions:
+  - id: x-groups
+    title: "Run two more groups for families"
+    text: "Run two more groups for families"
+    section: "row 1"
+    links:
+      - {rel: partOf, to: plan-x}
+      - {rel: drivenBy, to: north-housing, quote: "Child Poverty (Scotland) Act 2017"}
+"""
+
+
+def test_document_context_is_the_candidates_its_records_text_names_and_never_its_links():
+    files = {"drivers.yaml": DRIVERS, "x.yaml": PLAN_X}
+    data = _data(files)
+    idx = sg.Index.build(data, to_networkx(union(build(data))), thesaurus=THES)
+    # the plan's description names the programme; the link's quote names the Act, which does not count
+    assert idx.context["src-x"] == {"parenting-programme": 1}
+    unlinked = _data({**files, "x.yaml": PLAN_X.replace("      - {rel: drivenBy, to: north-housing, quote: "
+                                                          "\"Child Poverty (Scotland) Act 2017\"}\n", "")})
+    assert sg.Index.build(unlinked, None, thesaurus=THES).context == idx.context
+
+
+def test_an_action_ids_document_context_lifts_the_programme_its_document_names():
+    data = _data({"drivers.yaml": DRIVERS, "x.yaml": PLAN_X})
+    G = to_networkx(union(build(data)))
+    idx = sg.Index.build(data, G, thesaurus=THES, p=EVERY)
+    by_id = sg.suggest(idx, "x-groups", types=("Driver",), everything=True)
+    assert by_id.by_type["Driver"][0].id == "parenting-programme"
+    assert by_id.by_type["Driver"][0].evidence["document"] == 1
+    assert "named in its document (1 record)" in sg.evidence_text(by_id.by_type["Driver"][0].evidence)
+    # the same words as new text have no document: nothing is lifted, and no evidence claims one
+    as_text = sg.suggest(idx, "Run two more groups for families", types=("Driver",), everything=True)
+    assert all("document" not in s.evidence for s in as_text.suggestions)
+    off = sg.suggest(idx, "x-groups", types=("Driver",), everything=True, p=replace(EVERY, context_weight=0.0))
+    assert [s.score for s in off.suggestions if s.id == "parenting-programme"] < \
+        [s.score for s in by_id.suggestions if s.id == "parenting-programme"]
+
+
+def test_the_cached_index_keeps_the_document_context():
+    data = _data({"drivers.yaml": DRIVERS, "x.yaml": PLAN_X})
+    idx = sg.Index.build(data, None, thesaurus=THES)
+    back, _ = sg.index_from_json(json.loads(json.dumps(sg.index_to_json(idx, data.records))))
+    assert back.context == idx.context == {"src-x": {"parenting-programme": 1}}
