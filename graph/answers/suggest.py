@@ -15,6 +15,8 @@ figures in the README):
   built: "breakfast clubs ... cost of the school day" meets the child poverty drivers through the
   words they share with other records, not with the query;
 * **graph**: the candidates that the most similar already-linked records are stated to be linked to.
+* **document context**: for an action id, the candidates that the text of its own document's records
+  names (``Index.context``; text only, never a stated link); new text has none.
 
 Each type is ranked on its own; only candidates scoring at least ``Params.confident`` are shown, and
 a type with none says "no confident suggestion" instead of filling the list.
