@@ -133,7 +133,9 @@ def test_the_tiny_page_opens_with_nothing_fetched_and_no_errors(tiny_page, tiny_
 def test_the_bundled_graph_opens_on_a_readable_overview(real_page, real_built):
     assert severe(real_page) == []
     n = real_built.nx.number_of_nodes()
-    actions = sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] == "Action")
+    # actions and findings (a report's headline figures and case studies) start folded
+    actions = sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] in ("Action", "Finding"))
+    assert sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] == "Finding") == 8
     shown = js(real_page, "return explorer.shown()")
     assert len(shown) == n - actions
     status = js(real_page, "return document.getElementById('status').textContent")

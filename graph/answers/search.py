@@ -34,7 +34,7 @@ STOP = frozenset(("a an and are as at be by for from has have in into is it its 
                   "this to was we were which will with").split())
 TYPE_RANK = ["Driver", "Plan", "Partnership", "Group", "Theme", "Outcome", "UNCRCArticle", "WellbeingIndicator",
              "PromiseFoundation", "NationalOutcome", "QualityIndicator", "UNCRCCluster", "PromisePriority",
-             "Indicator", "Action"]
+             "Indicator", "Action", "Finding"]
 _WORDS = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _DASHES = str.maketrans({"\u2018": "'", "\u2019": "'", **{chr(c): "-" for c in range(0x2010, 0x2016)}})
 DEFAULT_TOP = 20

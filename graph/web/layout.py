@@ -52,7 +52,7 @@ def tier_of(d: dict) -> int:
     t = d.get("type")
     if t in FRAMEWORK_TYPES:
         return FRAMEWORKS
-    if t == "Action":
+    if t in ("Action", "Finding"):
         return 5
     if t in ("Theme", "Outcome", "Indicator"):
         return 4

@@ -57,6 +57,7 @@ STYLE = {
     "Outcome": ("#009E73", "hexagon"),
     "Indicator": ("#009E73", "triangle"),
     "Action": ("#7F7F7F", "dot"),
+    "Finding": ("#7F7F7F", "square"),
     "UNCRCArticle": ("#CC79A7", "square"),
     "UNCRCCluster": ("#CC79A7", "star"),
     "WellbeingIndicator": ("#F0E442", "hexagon"),
@@ -268,7 +269,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
         if depth < 0:
             raise UsageError("--depth must be 0 or more")
         near = set(nx.single_source_shortest_path_length(H.to_undirected(as_view=True), focus, cutoff=depth))
-        if G.nodes[focus]["type"] == "Action":
+        if G.nodes[focus]["type"] in ("Action", "Finding"):
             near |= set(w.why(G, focus).reached) & keep
         H = H.subgraph(near)
     return nx.MultiDiGraph(H)
@@ -474,7 +475,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
         names.update({str(ident.get(p)): str(titles.get(p)) for p, _ in subject_objects(g, RDF.type, DG.Partnership)})
     pships = [{"id": p, "title": names.get(p, p) if p else "National / no partnership", "count": c}
               for p, c in sorted(by_pship.items(), key=lambda pc: (pc[0] == "", pc[0]))]
-    closed = ["Action"]
+    closed = ["Action", "Finding"]
     if len(nodes) - by_type.get("Action", 0) > MANY:
         closed += ["Theme", "Outcome", "Indicator"]
     return {

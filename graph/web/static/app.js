@@ -136,7 +136,7 @@
     // -- search --------------------------------------------------------------------------------
     var TYPE_RANK = ["Driver", "Plan", "Partnership", "Group", "Theme", "Outcome", "UNCRCArticle", "WellbeingIndicator",
                      "PromiseFoundation", "NationalOutcome", "QualityIndicator", "UNCRCCluster", "PromisePriority",
-                     "Indicator", "Action"];
+                     "Indicator", "Action", "Finding"];
     //: what people call a whole type: "SHANARRI" finds the eight wellbeing indicators
     var TYPE_WORDS = {WellbeingIndicator: ["shanarri", "wellbeing indicator", "wellbeing indicators"],
                       UNCRCArticle: ["uncrc article", "uncrc articles", "articles"],
@@ -145,7 +145,8 @@
                       PromisePriority: ["promise priority", "promise priorities"],
                       NationalOutcome: ["national outcome", "national outcomes", "npf", "national performance framework"],
                       QualityIndicator: ["quality indicator", "quality indicators", "qi", "qis"],
-                      Partnership: ["partnership", "partnerships"], Plan: ["plans"], Action: ["actions"]};
+                      Partnership: ["partnership", "partnerships"], Plan: ["plans"], Action: ["actions"],
+                      Finding: ["findings", "case studies", "headline figures"]};
     function acronym(title) {
       var ws = words(title).filter(function (x) { return !STOP.has(x) && !/^\d/.test(x); });
       return ws.length >= 2 ? ws.map(function (x) { return x[0]; }).join("") : "";
@@ -402,7 +403,7 @@
         ctx.near = near(sel, state.depth);
         ctx.near.forEach(function (d, i) { roles.set(i, d <= 1 ? "near" : "far"); });
         kids[sel].forEach(function (i) { if (passes(i)) roles.set(i, "near"); });
-        ctx.tree = N[sel].type === "Action" ? why(sel) : impact(sel);
+        ctx.tree = N[sel].type === "Action" || N[sel].type === "Finding" ? why(sel) : impact(sel);  // a leaf: what is above it
         var added = 0;
         ctx.tree.parent.forEach(function (k, i) {
           if (!passes(i)) return;
