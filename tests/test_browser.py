@@ -326,6 +326,13 @@ def test_search_finds_what_people_type(real_page, text, first):
     assert js(real_page, "return explorer.search(arguments[0])[0]", text) == first
 
 
+@pytest.mark.parametrize("text", ["case studies", "headline figures"])
+def test_a_name_for_the_findings_finds_all_eight_of_them(real_page, real_built, text):
+    findings = {n for n in real_built.nx if real_built.nx.nodes[n]["type"] == "Finding"}
+    hits = js(real_page, "return explorer.search(arguments[0])", text)
+    assert len(findings) == 8 and findings <= set(hits)
+
+
 def test_search_matches_whole_words_and_prefers_the_chosen_partnership(real_page, real_built):
     hits = js(real_page, "return explorer.search('LIAM')")
     assert hits and all("liam" in (real_built.nx.nodes[h].get("text", "") + real_built.nx.nodes[h]["title"]).lower()

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 #: the tiers, in drawing order; the last is the frameworks band below the others
 TIERS = ("National drivers", "Local drivers", "Programmes and governance", "Plans", "Themes and outcomes",
-         "Actions", "Frameworks")
+         "Actions and findings", "Frameworks")
 FRAMEWORKS = len(TIERS) - 1
 #: framework types in the order their groups are drawn in the band
 FRAMEWORK_TYPES = ("WellbeingIndicator", "PromiseFoundation", "PromisePriority", "NationalOutcome", "UNCRCCluster",
