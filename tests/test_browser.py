@@ -333,6 +333,18 @@ def test_a_name_for_the_findings_finds_all_eight_of_them(real_page, real_built, 
     assert len(findings) == 8 and findings <= set(hits)
 
 
+@pytest.mark.parametrize("text", ["SHANARRI", "case studies", "findings", "quality indicators", "clusters", "npf",
+                                  "partnerships", "neglect", "Promise", "4.4", "mental health", "CIG", "1.17",
+                                  "Article 12", "the promise", "poverty", "care experienced young people",
+                                  "deliver a series of local events to promote existing community mental health supports", "camhs"])
+def test_the_page_and_drivers_search_rank_alike(real_page, real_built, text):
+    """The page's search box and `drivers search` (/api/search) put the same records in the same order,
+    names for a whole type included."""
+    from graph.answers.search import SearchIndex, search
+    api = [r["id"] for r in search(SearchIndex(real_built.nx, real_built.union), text, top=1000)]
+    assert api and js(real_page, "return explorer.search(arguments[0])", text) == api
+
+
 def test_search_matches_whole_words_and_prefers_the_chosen_partnership(real_page, real_built):
     hits = js(real_page, "return explorer.search('LIAM')")
     assert hits and all("liam" in (real_built.nx.nodes[h].get("text", "") + real_built.nx.nodes[h]["title"]).lower()

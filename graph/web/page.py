@@ -37,6 +37,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
+from ..answers.search import TYPE_RANK, TYPE_WORDS
 from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
 from ..core.rdf import subject_objects
@@ -180,7 +181,8 @@ def _first(g: Graph, prop) -> dict:
 
 
 def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, dict]]:
-    """(the year used, driver id -> number, category, summary, printed title) for an edition (default: the newest)."""
+    """(the year used, driver id -> number, category, summary, printed title and, where it differs, the
+    Summary table's title) for an edition (default: the newest)."""
     years = sorted({int(y) for _, y in subject_objects(g, DG.editionYear)})
     if year is None:
         year = years[-1] if years else None
@@ -189,6 +191,7 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
     one = functools.partial(_first, g)
     edition, describes, years_of = one(DG.edition), one(DG.describes), one(DG.editionYear)
     number, category, summary, title = one(DG.number), one(DG.category), one(DG.summary), one(DCTERMS.title)
+    summary_title = one(DG.summaryTitle)
     ident = one(DCTERMS.identifier)
     out: dict[str, dict] = {}
     # several partnerships' editions of a year can number one national driver: the edition whose IRI
@@ -202,6 +205,8 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
         for key, found in (("summary", summary), ("title", title)):
             if e in found:
                 row[key] = str(found[e])
+        if e in summary_title and str(summary_title[e]) != row.get("title"):
+            row["summary_title"] = str(summary_title[e])  # a name the search knows it by (as drivers search)
         out[str(ident.get(describes.get(e)))] = row
     return year, out
 
@@ -485,6 +490,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
         "types": types,
         "tiers": [{"name": name, "count": by_tier[i], "band": i == FRAMEWORKS} for i, name in enumerate(TIERS)],
         "families": FAMILIES,
+        "typeRank": TYPE_RANK, "typeWords": {t: TYPE_WORDS[t] for t in sorted(TYPE_WORDS)},
         "reversed": sorted(REVERSED),
         "cites": [list(k) for k in sorted(cites, key=cites.get)],
         "categories": [{"name": c, "count": by_cat[c]} for c in sorted(by_cat)],
