@@ -278,7 +278,7 @@ def _extra(g: Graph | None) -> dict[str, dict]:
 
 def search(index: SearchIndex, text: str, partnership: str | None = None, top: int = DEFAULT_TOP) -> list[dict]:
     """The records that match ``text``, best first: id, type, title, number, partnership, score and
-    what matched (``id``, ``number``, ``name`` or ``text``). Empty text finds nothing."""
+    what matched (``id``, ``number``, ``name``, ``type`` or ``text``). Empty text finds nothing."""
     q = _Query.of(text)
     if not q.folded:
         return []
