@@ -250,12 +250,6 @@ class Catalog:
             r["plan"] = self._ids(DG.Plan).get(plan) if plan is not None else None
             r["lead"] = _str(c.get("lead"))
             r["timescale"] = _str(c.get("timescale"))
-        elif type_name == "findings":
-            r["number"] = _str(c.get("number"))
-            r["text"] = str(c.get("text"))
-            r["kind"] = str(c.get("findingKind"))
-            parents = self._pairs(DG.partOf).get(n)
-            r["part_of"] = _str(self.g.value(parents[0], DCTERMS.identifier)) if parents else None
         elif type_name == "articles":
             r["number"] = int(c["notation"])
             r["short_title"] = _str(c.get("short_title"))
@@ -266,8 +260,10 @@ class Catalog:
             r["number"] = str(c.get("notation"))
         elif type_name in ("groups", "programmes", "legislation"):
             r["kind"] = _kind(c)
-        elif type_name in ("themes", "outcomes", "indicators"):
+        elif type_name in ("themes", "outcomes", "indicators", "findings"):
             r["number"] = _str(c.get("number"))
+            if type_name == "findings":
+                r["text"], r["kind"] = str(c.get("text")), str(c.get("findingKind"))
             parents = self._pairs(DG.partOf).get(n)
             r["part_of"] = _str(self.g.value(parents[0], DCTERMS.identifier)) if parents else None
         elif type_name == "editions":
