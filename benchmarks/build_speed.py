@@ -7,6 +7,10 @@ results); *warm*: the same command again, nothing changed. Medians of ``--runs``
 
     git worktree add --detach /tmp/drivers-before <commit>     # the code to compare against
     python benchmarks/build_speed.py --baseline /tmp/drivers-before --runs 5
+
+When the data has gained something the baseline cannot read (a new record type), give both the
+data as the baseline knew it: ``git archive <commit> data | tar -x -C /tmp/old`` then
+``--data /tmp/old/data``.
 """
 
 from __future__ import annotations
@@ -43,10 +47,9 @@ def run(checkout: Path, argv: list[str], cache: Path) -> tuple[float, float, flo
     return float(wall), float(cpu), int(rss) / 1024
 
 
-def measure(checkout: Path, runs: int, tmp: Path) -> dict:
+def measure(checkout: Path, runs: int, tmp: Path, data: Path) -> dict:
     out = tmp / "out"
-    data = str(ROOT / "data")
-    commands = {"build": ["--data", data, "build", "--out", str(out)], "validate": ["--data", data, "validate"]}
+    commands = {"build": ["--data", str(data), "build", "--out", str(out)], "validate": ["--data", str(data), "validate"]}
     res: dict = {}
     for name, argv in commands.items():
         cold, warm = [], []
@@ -64,6 +67,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--baseline", type=Path, default=None, help="another checkout to compare with")
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    ap.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder both checkouts build")
     args = ap.parse_args()
     checkouts = {"this checkout": ROOT}
     if args.baseline:
@@ -71,7 +75,7 @@ def main() -> None:
             raise SystemExit(f"{args.baseline} is not a drivers-graph checkout (no cli.py)")
         checkouts = {"baseline": args.baseline.resolve(), **checkouts}
     with tempfile.TemporaryDirectory() as tmp:
-        results = {name: measure(path, args.runs, Path(tmp) / name.replace(" ", "-"))
+        results = {name: measure(path, args.runs, Path(tmp) / name.replace(" ", "-"), args.data.resolve())
                    for name, path in checkouts.items()}
     names = list(checkouts)
     print("| command | " + " | ".join(f"{n}: wall / CPU / peak" for n in names) +
@@ -82,7 +86,7 @@ def main() -> None:
                  for n in names]
         ratio = f" | {results[names[0]][row][1] / results[names[1]][row][1]:.1f}x" if len(names) == 2 else ""
         print(f"| {row} | " + " | ".join(cells) + ratio + " |")
-    print(f"\n(medians of {args.runs}; bundled data {ROOT / 'data'}; Python {sys.version.split()[0]})")
+    print(f"\n(medians of {args.runs}; data {args.data}; Python {sys.version.split()[0]})")
 
 
 if __name__ == "__main__":

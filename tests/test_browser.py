@@ -133,7 +133,9 @@ def test_the_tiny_page_opens_with_nothing_fetched_and_no_errors(tiny_page, tiny_
 def test_the_bundled_graph_opens_on_a_readable_overview(real_page, real_built):
     assert severe(real_page) == []
     n = real_built.nx.number_of_nodes()
-    actions = sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] == "Action")
+    # actions and findings (a report's headline figures and case studies) start folded
+    actions = sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] in ("Action", "Finding"))
+    assert sum(1 for x in real_built.nx if real_built.nx.nodes[x]["type"] == "Finding") == 8
     shown = js(real_page, "return explorer.shown()")
     assert len(shown) == n - actions
     status = js(real_page, "return document.getElementById('status').textContent")
@@ -322,6 +324,25 @@ def test_a_driver_shows_what_it_reaches_and_a_path_to_another_node(real_page, re
 ])
 def test_search_finds_what_people_type(real_page, text, first):
     assert js(real_page, "return explorer.search(arguments[0])[0]", text) == first
+
+
+@pytest.mark.parametrize("text", ["case studies", "headline figures"])
+def test_a_name_for_the_findings_finds_all_eight_of_them(real_page, real_built, text):
+    findings = {n for n in real_built.nx if real_built.nx.nodes[n]["type"] == "Finding"}
+    hits = js(real_page, "return explorer.search(arguments[0])", text)
+    assert len(findings) == 8 and findings <= set(hits)
+
+
+@pytest.mark.parametrize("text", ["SHANARRI", "case studies", "findings", "quality indicators", "clusters", "npf",
+                                  "partnerships", "neglect", "Promise", "4.4", "mental health", "CIG", "1.17",
+                                  "Article 12", "the promise", "poverty", "care experienced young people",
+                                  "deliver a series of local events to promote existing community mental health supports", "camhs"])
+def test_the_page_and_drivers_search_rank_alike(real_page, real_built, text):
+    """The page's search box and `drivers search` (/api/search) put the same records in the same order,
+    names for a whole type included."""
+    from graph.answers.search import SearchIndex, search
+    api = [r["id"] for r in search(SearchIndex(real_built.nx, real_built.union), text, top=1000)]
+    assert api and js(real_page, "return explorer.search(arguments[0])", text) == api
 
 
 def test_search_matches_whole_words_and_prefers_the_chosen_partnership(real_page, real_built):

@@ -84,6 +84,8 @@ def test_duplicate_yaml_keys_are_an_error():
      "unknown relation 'likes'"),
     ("widgets: []\n", "unknown section 'widgets'"),
     ("actions:\n  - id: a\n    title: A\n    section: s\n", "missing the required field 'text'"),
+    ("findings:\n  - id: a\n    title: A\n    text: A\n    section: s\n", "missing the required field 'kind'"),
+    ("findings:\n  - id: a\n    title: A\n    text: A\n    kind: action\n    section: s\n", "unknown value 'action'"),
     ("drivers:\n  - id: a\n    title: A\n    kind: act\n    section: s\n    start_year: 2020\n    end_year: 2019\n",
      "before start_year"),
 ])

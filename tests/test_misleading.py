@@ -32,14 +32,15 @@ def test_an_ambiguous_phrase_lists_the_candidate_actions_and_answers_for_none():
     assert "is part of" not in r.output  # no answer tree for an arbitrary one of them
     for col in ("id", "title", "plan", "partnership"):
         assert col in r.output.splitlines()[1]
-    assert "sl-csp-rights-f2" in r.output and "nl-mhwr-ap-a4" in r.output
+    assert "sl-csp-i2-4-a5" in r.output and "nl-mhwr-ap-a4" in r.output
+    assert "sl-csp-rights-f2" not in r.output  # a headline figure is a Finding, not an action to ask about
 
 
 def test_the_ambiguous_json_lists_plan_and_partnership_per_candidate():
     r = run("why", "mental health", "--format", "json")
     assert r.exit_code == 1
     out = json.loads(r.stdout)
-    assert out["error"] == "ambiguous" and len(out["candidates"]) == 24
+    assert out["error"] == "ambiguous" and len(out["candidates"]) == 23
     assert all(c["type"] == "Action" and c["plan"] and c["partnership"] for c in out["candidates"])
 
 

@@ -127,3 +127,21 @@ def test_why_is_specific_to_the_partnership(real_built):
     north = [n for n, d in G.nodes(data=True) if d["type"] == "Action" and d["source"] == "src-nl-cp-strategy-2019-22"]
     for n in north:
         assert "nl-act-now-climate-action" not in w.why(G, n).reached
+
+
+def test_headline_figures_and_case_studies_are_findings_not_actions():
+    """Seed 002's infographic figures (section 4) and its two case studies report results: they are
+    listed as findings, verbatim, and no longer counted among the actions."""
+    findings = {r["id"]: r for r in cli_json("list", "findings", "--format", "json")}
+    assert Counter(r["kind"] for r in findings.values()) == {"figure": 6, "case-study": 2}
+    assert all(r["partnership"] == "south-lanarkshire" and r["part_of"] for r in findings.values())
+    assert findings["sl-csp-rights-f5"]["text"] == "Automated Free School Meal enrolment\n6302 awards"
+    actions = {r["id"] for r in cli_json("list", "actions", "--format", "json")}
+    assert not actions & set(findings)
+    # their titles and texts are among the fields the fidelity check finds verbatim in the seed
+    from graph.answers.fidelity import normalise
+    seed = normalise((SEEDS / "002_e439b06a1fc5a9f8.txt").read_text(encoding="utf-8"))
+    assert all(normalise(r["title"]) in seed for r in findings.values())
+    # what a finding is part of is still answered, with the document it came from
+    tree = cli_json("why", "sl-csp-rights-f3", "--format", "json")
+    assert "scottish-attainment-challenge" in json.dumps(tree)

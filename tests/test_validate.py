@@ -151,3 +151,19 @@ def test_unknown_engine_is_a_usage_error():
     from graph.core.errors import UsageError
     with pytest.raises(UsageError, match="unknown SHACL engine"):
         v.validate(build(load(TINY)), engine="nope", cache=False)
+
+
+@pytest.mark.parametrize("what", ["no text", "unknown kind", "not part of anything"])
+def test_a_broken_finding_is_a_violation_for_both_engines(what):
+    """The bundled data's headline figures and case studies are dg:Finding, with their own shape."""
+    ds = build(load(DATA))
+    g, f = node(ds, "src-sl-csp-ar-2018-19", "sl-csp-rights-f5")
+    assert (f, RDF.type, DG.Finding) in g and (f, RDF.type, DG.Action) not in g
+    if what == "no text":
+        g.remove((f, DG.text, None))
+    elif what == "unknown kind":
+        _set(g, f, DG.findingKind, Literal("action"))
+    else:
+        g.remove((f, DG.partOf, None))
+    found = _agree(ds)
+    assert any(sev == str(SH.Violation) and focus == str(f) for sev, focus, *_ in found), found

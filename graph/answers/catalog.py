@@ -23,7 +23,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 #: ``drivers list TYPE`` -> ontology class
 LIST_TYPES = {
-    "drivers": DG.Driver, "plans": DG.Plan, "actions": DG.Action, "groups": DG.Group,
+    "drivers": DG.Driver, "plans": DG.Plan, "actions": DG.Action, "findings": DG.Finding, "groups": DG.Group,
     "programmes": DG.Programme, "legislation": DG.Legislation, "articles": DG.UNCRCArticle,
     "clusters": DG.UNCRCCluster, "themes": DG.Theme, "outcomes": DG.Outcome, "indicators": DG.Indicator,
     "partnerships": DG.Partnership, "wellbeing": DG.WellbeingIndicator, "promise": DG.PromiseFoundation,
@@ -60,6 +60,7 @@ _COMMON = {"source": "dg:describedIn/dcterms:identifier", "section": "dg:section
 _TYPE_COLUMNS = {
     "actions": {"number": "dg:number", "text": "dg:text", "actionKind": "dg:actionKind", "lead": "dg:lead",
                 "timescale": "dg:timescale"},
+    "findings": {"number": "dg:number", "text": "dg:text", "findingKind": "dg:findingKind"},
     "articles": {"notation": "skos:notation", "short_title": "dg:shortTitle"},
     "quality-indicators": {"notation": "skos:notation"},
     "themes": {"number": "dg:number"}, "outcomes": {"number": "dg:number"}, "indicators": {"number": "dg:number"},
@@ -259,8 +260,10 @@ class Catalog:
             r["number"] = str(c.get("notation"))
         elif type_name in ("groups", "programmes", "legislation"):
             r["kind"] = _kind(c)
-        elif type_name in ("themes", "outcomes", "indicators"):
+        elif type_name in ("themes", "outcomes", "indicators", "findings"):
             r["number"] = _str(c.get("number"))
+            if type_name == "findings":
+                r["text"], r["kind"] = str(c.get("text")), str(c.get("findingKind"))
             parents = self._pairs(DG.partOf).get(n)
             r["part_of"] = _str(self.g.value(parents[0], DCTERMS.identifier)) if parents else None
         elif type_name == "editions":

@@ -103,7 +103,7 @@ def check(data: Data, seeds_dir: Path, fields: tuple[str, ...] = VERBATIM_FIELDS
         text = seed_text(r.source)
         if text is None:
             continue
-        if r.type.section in ("actions", "outcomes", "indicators", "themes", "plans"):
+        if r.type.section in ("actions", "findings", "outcomes", "indicators", "themes", "plans"):
             look(r.id, "title", r.title, text)
         for f in fields:
             if isinstance(r.get(f), str) and r.get(f).strip():

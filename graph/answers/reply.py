@@ -67,7 +67,7 @@ def impact_answer(G, catalog: Catalog, documents: dict[str, str], key: str, edit
                   partnership: str | None = None, index=None) -> w.Answer:
     """What a driver (an id, a number in an edition, or with ``index`` a name) reaches."""
     w.check_partnership(G, partnership)
-    return w.impact(G, resolve(catalog, key, edition, index, exclude=("Action",)), partnership, documents)
+    return w.impact(G, resolve(catalog, key, edition, index, exclude=("Action", "Finding")), partnership, documents)
 
 
 def impact(G, catalog: Catalog, documents: dict[str, str], key: str, edition: int | None = None,

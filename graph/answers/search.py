@@ -9,6 +9,8 @@ the API put the same things first:
   acronym of a name (850, one word only: "CIG" for "Continuous Improvement Group"), the query's
   words as a phrase at the start of a name (800) or inside it (700), all its words in a name
   (650; the last one as a prefix: 600) — each plus up to 60 for the share of the name it covers;
+* what people call a whole type, by the words of ``TYPE_WORDS`` ("SHANARRI" finds the eight
+  wellbeing indicators, "case studies" the findings: 520, matched ``type``);
 * then the same for the text, summary and description (500 / 450 / 400 plus share), and a
   pasted phrase of three or more words most of which (75%) appear (200-300).
 
@@ -34,7 +36,19 @@ STOP = frozenset(("a an and are as at be by for from has have in into is it its 
                   "this to was we were which will with").split())
 TYPE_RANK = ["Driver", "Plan", "Partnership", "Group", "Theme", "Outcome", "UNCRCArticle", "WellbeingIndicator",
              "PromiseFoundation", "NationalOutcome", "QualityIndicator", "UNCRCCluster", "PromisePriority",
-             "Indicator", "Action"]
+             "Indicator", "Action", "Finding"]
+#: what people call a whole type (the page's search box reads this too, from the page's data)
+TYPE_WORDS = {
+    "WellbeingIndicator": ["shanarri", "wellbeing indicator", "wellbeing indicators"],
+    "UNCRCArticle": ["uncrc article", "uncrc articles", "articles"],
+    "UNCRCCluster": ["uncrc cluster", "uncrc clusters", "clusters"],
+    "PromiseFoundation": ["promise foundation", "promise foundations", "foundations"],
+    "PromisePriority": ["promise priority", "promise priorities"],
+    "NationalOutcome": ["national outcome", "national outcomes", "npf", "national performance framework"],
+    "QualityIndicator": ["quality indicator", "quality indicators", "qi", "qis"],
+    "Partnership": ["partnership", "partnerships"], "Plan": ["plans"], "Action": ["actions"],
+    "Finding": ["findings", "case studies", "headline figures"],
+}
 _WORDS = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _DASHES = str.maketrans({"\u2018": "'", "\u2019": "'", **{chr(c): "-" for c in range(0x2010, 0x2016)}})
 DEFAULT_TOP = 20
@@ -147,6 +161,7 @@ class SearchIndex:
         self.postings: dict[str, set[int]] = {}
         self.by_acronym: dict[str, set[int]] = {}
         self.by_key: dict[str, set[int]] = {}  # id and number
+        self.by_type_words: dict[str, set[int]] = {}  # "shanarri" -> the wellbeing indicators
         for i, x in enumerate(self.entries):
             for w in x.text.set.union(*(nm.set for nm in x.names)):
                 self.postings.setdefault(w, set()).add(i)
@@ -155,6 +170,8 @@ class SearchIndex:
             for key in (x.id, x.number):
                 if key:
                     self.by_key.setdefault(key, set()).add(i)
+            for phrase in TYPE_WORDS.get(self.info[self.ids[i]]["type"], ()):
+                self.by_type_words.setdefault(phrase, set()).add(i)
         self.vocabulary = sorted(self.postings)
 
     def candidates(self, q: _Query) -> set[int] | range:
@@ -163,7 +180,7 @@ class SearchIndex:
         query of no words is checked against every name)."""
         if not q.words:
             return range(len(self.entries))
-        out = set(self.by_key.get(q.folded, ()))
+        out = set(self.by_key.get(q.folded, ())) | self.by_type_words.get(" ".join(q.words), set())
         for w in q.content:
             out |= self.postings.get(w, set())
         last = q.content[-1]
@@ -213,6 +230,8 @@ class SearchIndex:
             return best, "name"
         if not qw:
             return 0, ""
+        if " ".join(qw) in TYPE_WORDS.get(self.info[self.ids[i]]["type"], ()):
+            return 520, "type"
         t = x.text
         if t.phrase_at(qw) >= 0:
             return 500 + 60 * q.coverage(t), "text"
@@ -250,15 +269,16 @@ def _extra(g: Graph | None) -> dict[str, dict]:
     for e, d in sorted(g.subject_objects(DG.describes)):
         for o in sorted(g.objects(e, DCTERMS.title)):
             add(d, "names", o)
-        for prop in (DG.summaryTitle, DG.summary):
-            for o in sorted(g.objects(e, prop)):
-                add(d, "texts", o)
+        for o in sorted(g.objects(e, DG.summaryTitle)):  # the Summary table's title: a name too
+            add(d, "names", o)
+        for o in sorted(g.objects(e, DG.summary)):
+            add(d, "texts", o)
     return out
 
 
 def search(index: SearchIndex, text: str, partnership: str | None = None, top: int = DEFAULT_TOP) -> list[dict]:
     """The records that match ``text``, best first: id, type, title, number, partnership, score and
-    what matched (``id``, ``number``, ``name`` or ``text``). Empty text finds nothing."""
+    what matched (``id``, ``number``, ``name``, ``type`` or ``text``). Empty text finds nothing."""
     q = _Query.of(text)
     if not q.folded:
         return []

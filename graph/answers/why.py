@@ -33,7 +33,7 @@ INVERSE_PHRASES = {"partOf": "contains", "drivenBy": "drives", "ledBy": "leads",
                    "contributesTo": "is contributed to by", "alignsWith": "is aligned with by",
                    "fundedBy": "funds", "overseenBy": "has oversight of", "coProducedBy": "co-produced"}
 TYPE_ORDER = ["Plan", "Theme", "Outcome", "Indicator", "Driver", "Group", "Partnership", "UNCRCArticle",
-              "WellbeingIndicator", "PromiseFoundation", "PromisePriority", "NationalOutcome", "Action"]
+              "WellbeingIndicator", "PromiseFoundation", "PromisePriority", "NationalOutcome", "Action", "Finding"]
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‐": "-", "‑": "-",
                        "\u00a0": " "})

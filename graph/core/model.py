@@ -37,6 +37,8 @@ DRIVER_KINDS = ("act", "bill", "regulations", "strategy", "plan", "guidance", "f
 GROUP_KINDS = ("board", "partnership", "committee", "task-group", "network", "youth-voice", "group")
 PLAN_KINDS = ("plan", "strategy", "report", "action-plan")
 ACTION_KINDS = ("action", "commitment", "next-step", "priority", "rights", "measure")
+#: what a report states as a result, not as something to do: a headline figure, a case study
+FINDING_KINDS = ("figure", "case-study")
 CATEGORIES = ("national", "local", "improvement", "governance")
 SUBCATEGORIES = ("related-plans-and-reports",)
 
@@ -61,6 +63,9 @@ TYPES: dict[str, TypeSpec] = {t.section: t for t in (
         "kind": FieldSpec(str, False, ACTION_KINDS), "lead": FieldSpec(str),
         "timescale": FieldSpec(str), "expected_outcomes": FieldSpec(str),
         "measure": FieldSpec(str), "progress": FieldSpec(str), "evidence": FieldSpec(str),
+        "year": FieldSpec(str)}),
+    TypeSpec("findings", "Finding", "finding", "finding", {
+        "text": FieldSpec(str, True), **_numbered, "kind": FieldSpec(str, True, FINDING_KINDS),
         "year": FieldSpec(str)}),
     TypeSpec("articles", "UNCRCArticle", "uncrc", "UNCRC article", {
         "number": FieldSpec(int, True), "short_title": FieldSpec(str)}),

@@ -43,6 +43,7 @@ class DG(DefinedNamespace):
     Outcome: URIRef
     Indicator: URIRef
     Action: URIRef
+    Finding: URIRef
     UNCRCArticle: URIRef
     UNCRCCluster: URIRef
     WellbeingIndicator: URIRef
@@ -97,6 +98,7 @@ class DG(DefinedNamespace):
     number: URIRef
     text: URIRef
     actionKind: URIRef
+    findingKind: URIRef
     groupKind: URIRef
     planKind: URIRef
     lead: URIRef

@@ -38,7 +38,8 @@ FIELD_PROPS = {
     "short_title": (DG.shortTitle, None), "unconfirmed": (DG.unconfirmed, XSD.boolean),
 }
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-KIND_PROPS = {"drivers": DG.kind, "groups": DG.groupKind, "plans": DG.planKind, "actions": DG.actionKind}
+KIND_PROPS = {"drivers": DG.kind, "groups": DG.groupKind, "plans": DG.planKind, "actions": DG.actionKind,
+              "findings": DG.findingKind}
 
 
 def web_iri(url: str) -> URIRef:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from rdflib import Graph, URIRef
 
 #: Record classes, most specific first: a node's ``type`` is the first class it has.
-NODE_CLASSES = ["Driver", "Partnership", "Group", "Plan", "Theme", "Outcome", "Indicator", "Action",
+NODE_CLASSES = ["Driver", "Partnership", "Group", "Plan", "Theme", "Outcome", "Indicator", "Action", "Finding",
                 "UNCRCArticle", "UNCRCCluster", "WellbeingIndicator", "PromiseFoundation", "PromisePriority",
                 "NationalOutcome", "QualityIndicator"]
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 #: the tiers, in drawing order; the last is the frameworks band below the others
 TIERS = ("National drivers", "Local drivers", "Programmes and governance", "Plans", "Themes and outcomes",
-         "Actions", "Frameworks")
+         "Actions and findings", "Frameworks")
 FRAMEWORKS = len(TIERS) - 1
 #: framework types in the order their groups are drawn in the band
 FRAMEWORK_TYPES = ("WellbeingIndicator", "PromiseFoundation", "PromisePriority", "NationalOutcome", "UNCRCCluster",
@@ -52,7 +52,7 @@ def tier_of(d: dict) -> int:
     t = d.get("type")
     if t in FRAMEWORK_TYPES:
         return FRAMEWORKS
-    if t == "Action":
+    if t in ("Action", "Finding"):
         return 5
     if t in ("Theme", "Outcome", "Indicator"):
         return 4

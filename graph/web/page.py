@@ -37,6 +37,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..answers import why as w
+from ..answers.search import TYPE_RANK, TYPE_WORDS
 from ..core.errors import NotFound, UnknownId, UsageError
 from ..core.namespace import DG
 from ..core.rdf import subject_objects
@@ -57,6 +58,7 @@ STYLE = {
     "Outcome": ("#009E73", "hexagon"),
     "Indicator": ("#009E73", "triangle"),
     "Action": ("#7F7F7F", "dot"),
+    "Finding": ("#7F7F7F", "square"),
     "UNCRCArticle": ("#CC79A7", "square"),
     "UNCRCCluster": ("#CC79A7", "star"),
     "WellbeingIndicator": ("#F0E442", "hexagon"),
@@ -179,7 +181,8 @@ def _first(g: Graph, prop) -> dict:
 
 
 def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, dict]]:
-    """(the year used, driver id -> number, category, summary, printed title) for an edition (default: the newest)."""
+    """(the year used, driver id -> number, category, summary, printed title and, where it differs, the
+    Summary table's title) for an edition (default: the newest)."""
     years = sorted({int(y) for _, y in subject_objects(g, DG.editionYear)})
     if year is None:
         year = years[-1] if years else None
@@ -188,6 +191,7 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
     one = functools.partial(_first, g)
     edition, describes, years_of = one(DG.edition), one(DG.describes), one(DG.editionYear)
     number, category, summary, title = one(DG.number), one(DG.category), one(DG.summary), one(DCTERMS.title)
+    summary_title = one(DG.summaryTitle)
     ident = one(DCTERMS.identifier)
     out: dict[str, dict] = {}
     # several partnerships' editions of a year can number one national driver: the edition whose IRI
@@ -201,6 +205,8 @@ def edition_entries(g: Graph, year: int | None) -> tuple[int | None, dict[str, d
         for key, found in (("summary", summary), ("title", title)):
             if e in found:
                 row[key] = str(found[e])
+        if e in summary_title and str(summary_title[e]) != row.get("title"):
+            row["summary_title"] = str(summary_title[e])  # a name the search knows it by (as drivers search)
         out[str(ident.get(describes.get(e)))] = row
     return year, out
 
@@ -268,7 +274,7 @@ def select(G: nx.MultiDiGraph, focus: str | None = None, depth: int = DEFAULT_DE
         if depth < 0:
             raise UsageError("--depth must be 0 or more")
         near = set(nx.single_source_shortest_path_length(H.to_undirected(as_view=True), focus, cutoff=depth))
-        if G.nodes[focus]["type"] == "Action":
+        if G.nodes[focus]["type"] in ("Action", "Finding"):
             near |= set(w.why(G, focus).reached) & keep
         H = H.subgraph(near)
     return nx.MultiDiGraph(H)
@@ -474,7 +480,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
         names.update({str(ident.get(p)): str(titles.get(p)) for p, _ in subject_objects(g, RDF.type, DG.Partnership)})
     pships = [{"id": p, "title": names.get(p, p) if p else "National / no partnership", "count": c}
               for p, c in sorted(by_pship.items(), key=lambda pc: (pc[0] == "", pc[0]))]
-    closed = ["Action"]
+    closed = ["Action", "Finding"]
     if len(nodes) - by_type.get("Action", 0) > MANY:
         closed += ["Theme", "Outcome", "Indicator"]
     return {
@@ -484,6 +490,7 @@ def page_data(G: nx.MultiDiGraph, g: Graph | None = None, *, edition: int | None
         "types": types,
         "tiers": [{"name": name, "count": by_tier[i], "band": i == FRAMEWORKS} for i, name in enumerate(TIERS)],
         "families": FAMILIES,
+        "typeRank": TYPE_RANK, "typeWords": {t: TYPE_WORDS[t] for t in sorted(TYPE_WORDS)},
         "reversed": sorted(REVERSED),
         "cites": [list(k) for k in sorted(cites, key=cites.get)],
         "categories": [{"name": c, "count": by_cat[c]} for c in sorted(by_cat)],

@@ -134,18 +134,9 @@
     }
 
     // -- search --------------------------------------------------------------------------------
-    var TYPE_RANK = ["Driver", "Plan", "Partnership", "Group", "Theme", "Outcome", "UNCRCArticle", "WellbeingIndicator",
-                     "PromiseFoundation", "NationalOutcome", "QualityIndicator", "UNCRCCluster", "PromisePriority",
-                     "Indicator", "Action"];
-    //: what people call a whole type: "SHANARRI" finds the eight wellbeing indicators
-    var TYPE_WORDS = {WellbeingIndicator: ["shanarri", "wellbeing indicator", "wellbeing indicators"],
-                      UNCRCArticle: ["uncrc article", "uncrc articles", "articles"],
-                      UNCRCCluster: ["uncrc cluster", "uncrc clusters", "clusters"],
-                      PromiseFoundation: ["promise foundation", "promise foundations", "foundations"],
-                      PromisePriority: ["promise priority", "promise priorities"],
-                      NationalOutcome: ["national outcome", "national outcomes", "npf", "national performance framework"],
-                      QualityIndicator: ["quality indicator", "quality indicators", "qi", "qis"],
-                      Partnership: ["partnership", "partnerships"], Plan: ["plans"], Action: ["actions"]};
+    // the tie order of types and what people call a whole type ("SHANARRI": the eight wellbeing
+    // indicators), from graph/answers/search.py through the page's data, so the two searches agree
+    var TYPE_RANK = DATA.typeRank, TYPE_WORDS = DATA.typeWords;
     function acronym(title) {
       var ws = words(title).filter(function (x) { return !STOP.has(x) && !/^\d/.test(x); });
       return ws.length >= 2 ? ws.map(function (x) { return x[0]; }).join("") : "";
@@ -154,9 +145,10 @@
     var index = null;
     function ensureIndex() { if (!index) index = N.map(indexEntry); return index; }
     function indexEntry(n) {
-      var names = [n.title, n.label];
+      var names = [n.title];  // not the label: a drawing's cut of the title, not a name
       if (n.canonical) names.push(n.canonical);
       if (n.short) names.push(n.short);
+      if (n.summary_title) names.push(n.summary_title);
       (n.aliases || []).forEach(function (a) { names.push(a); });
       var texts = [n.text, n.summary, n.description].filter(Boolean);
       var ac = [acronym(n.title)].concat((n.aliases || []).map(acronym)).filter(function (a) { return a.length >= 2; });
@@ -230,7 +222,7 @@
         var p = n.partnership || "";
         var home = !mine ? 1 : p === mine ? 0 : p === "" ? 1 : 2;
         out.push([s, home, n.type === "Driver" && n.number ? 0 : 1, TYPE_RANK.indexOf(n.type), -n.degree,
-                  n.label.length, n.id, i]);
+                  (n.canonical || n.title).length, n.id, i]);
       });
       out.sort(function (a, b) {
         return b[0] - a[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3] || a[4] - b[4] || a[5] - b[5] ||
@@ -402,7 +394,7 @@
         ctx.near = near(sel, state.depth);
         ctx.near.forEach(function (d, i) { roles.set(i, d <= 1 ? "near" : "far"); });
         kids[sel].forEach(function (i) { if (passes(i)) roles.set(i, "near"); });
-        ctx.tree = N[sel].type === "Action" ? why(sel) : impact(sel);
+        ctx.tree = N[sel].type === "Action" || N[sel].type === "Finding" ? why(sel) : impact(sel);  // a leaf: what is above it
         var added = 0;
         ctx.tree.parent.forEach(function (k, i) {
           if (!passes(i)) return;
