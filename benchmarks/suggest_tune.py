@@ -10,10 +10,15 @@ its driver — the paraphrase case, without looking at the paraphrase set, which
 leave-one-document-out fold (graph.answers.suggest.cross_validate), with the same objective.
 
     python benchmarks/suggest_tune.py            # a few minutes
+    python benchmarks/suggest_tune.py --context  # only the document-context sweep (seconds)
+
+The grid holds the document context at the default; the sweep after it varies the context's
+reading and weight with everything else at the default (how ``context="named"``, weight 0.15 was chosen).
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 import time
@@ -36,10 +41,30 @@ GRID = {
     "prior_weight": [0.0, 0.05],
     "name_weight": [0.0, 0.1, 0.2, 0.3],
 }
+#: the document-context sweep: its reading (Params.context) and weight, the rest at the default
+CONTEXT = {"context": ["named", "defined", "both"], "context_weight": [0.0, 0.05, 0.1, 0.15, 0.2, 0.3]}
+
+
+def context_sweep(b) -> None:
+    ev = s.Evaluation(b.data, b.nx, s.DEFAULT)
+    queries = [(q, frozenset(held) | frozenset(left)) for held, left in s.SPLITS["tune"] for q in ev.queries(set(held))]
+    rows = []
+    for ctx, wc in itertools.product(CONTEXT["context"], CONTEXT["context_weight"]):
+        rows.append((s.objective(ev, queries, replace(s.DEFAULT, context=ctx, context_weight=wc)), ctx, wc))
+    print("document context on the tuning split, everything else at the default (objective; as written, masked):")
+    for (obj, plain, masked), ctx, wc in sorted(rows, key=lambda r: (-r[0][0], r[2])):
+        mark = "  <- the default" if (ctx, wc) == (s.DEFAULT.context, s.DEFAULT.context_weight) else ""
+        print(f"  {obj:.3f}  ({plain:.3f}, {masked:.3f})  context={ctx} context_weight={wc}{mark}")
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--context", action="store_true", help="only the document-context sweep")
+    args = ap.parse_args()
     b = build_graph(Path(__file__).resolve().parent.parent / "data", check=False)
+    if args.context:
+        context_sweep(b)
+        return
     t0 = time.perf_counter()
     results = []
     for sem, (k3, uw), sat in itertools.product(GRID["semantic"], GRID["query_weighting"], GRID["saturation"]):
@@ -66,6 +91,7 @@ def main() -> None:
               f"masked {d[0][2]:.3f})")
     else:
         print("the default is not on this grid")
+    context_sweep(b)
 
 
 if __name__ == "__main__":
