@@ -194,15 +194,28 @@ def _nt_chunks(sink, pairs: dict, consume: bool, chunk: int = LOAD_CHUNK):
     name order; on the way, ``pairs`` (predicate -> {(subject, object): None}, keyed by URIRef)
     is filled as :meth:`graph.core.rdf.Quads.pairs` fills it. ``consume``: each named graph is
     dropped from ``sink`` once written (the caller no longer needs the quads)."""
-    memo: dict = {}
+    from rdflib import URIRef
+    iri = URIRef
+    memo: dict = {}  # id(term) -> (term, its N-Triples) for literals and blank nodes: the term is
+    # kept, so its id is not reused (hashing a Literal runs Python code; rdf.build shares equal terms)
+    predicates: dict = {}
+
+    def nt(t) -> str:
+        m = memo.get(id(t))
+        if m is None:
+            m = memo[id(t)] = (t, term_nt(t))
+        return m[1]
     lines: list = []
+    append = lines.append
     get = pairs.get
     for name in sink.names():
         triples = sink.graphs.pop(name) if consume else sink.graphs[name]
         for s, p, o in triples:
-            lines.append(f"{memo.get(s) or memo.setdefault(s, term_nt(s))} "
-                         f"{memo.get(p) or memo.setdefault(p, term_nt(p))} "
-                         f"{memo.get(o) or memo.setdefault(o, term_nt(o))} .\n")
+            ps = predicates.get(p)
+            if ps is None:
+                ps = predicates[p] = term_nt(p)
+            append(f"<{s}> {ps} {f'<{o}>' if type(o) is iri else nt(o)} .\n" if type(s) is iri
+                   else f"{nt(s)} {ps} {nt(o)} .\n")
             seen = get(p)
             if seen is not None:
                 seen[(str(s), str(o))] = None
