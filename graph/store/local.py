@@ -177,10 +177,12 @@ def ntriples(triples, memo: dict | None = None) -> str:
 def build_sink(data_dir: Path, base: str):
     """Load the YAML and build the RDF as quads: (data, :class:`graph.core.rdf.Quads`)."""
     from ..core.loader import load
+    from ..core.pipeline import paused_gc
     from ..core.rdf import Quads, build
-    data = load(data_dir)
-    sink = Quads()
-    build(data, base, dataset=sink)
+    with paused_gc():
+        data = load(data_dir)
+        sink = Quads()
+        build(data, base, dataset=sink)
     return data, sink
 
 
@@ -242,19 +244,22 @@ def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = No
     """
     import pyoxigraph as ox
     from rdflib import URIRef
+
+    from ..core.pipeline import paused_gc
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         store = ox.Store(str(tmp / "store"))
         pairs: dict = {URIRef(p): {} for p in VIEW_PREDICATES} if view is None else {}
-        for text in _nt_chunks(sink, pairs, consume):  # a triple twice is stored once
-            store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
-            del text
-        store.flush()
-        del store
-        if view is None:
-            view = view_from_pairs({str(p): list(v) for p, v in pairs.items()})
-        del pairs
+        with paused_gc():
+            for text in _nt_chunks(sink, pairs, consume):  # a triple twice is stored once
+                store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
+                del text
+            store.flush()
+            del store
+            if view is None:
+                view = view_from_pairs({str(p): list(v) for p, v in pairs.items()})
+            del pairs
         (tmp / "view.json").write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
         write_index(view, tmp / INDEX)
         del view
