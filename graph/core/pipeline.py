@@ -7,7 +7,9 @@ union Graph that some callers want are made from them on first use.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -21,6 +23,21 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     from .validate import Report
+
+
+@contextmanager
+def paused_gc():
+    """The cyclic garbage collector paused while millions of records, terms and quads are made,
+    none of them garbage (each young-generation pass walked them again: the load and the RDF of 256
+    partnerships took 13 s with it, 6 s without); reference counting still frees as usual.
+    Restored on exit as it was (a nested pause leaves it paused)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class Built:
@@ -74,10 +91,11 @@ def build_graph(data_dir: Path, base: str = DEFAULT_BASE, check: bool = True,
     ``progress(stage, done, total)`` is told how far each long stage has got.
     """
     from .view import VIEW_PREDICATES, view_from_pairs
-    data = load(data_dir)
-    quads = Quads()
-    build(data, base, dataset=quads)
-    built = Built(data, quads, view_from_pairs(quads.pairs(VIEW_PREDICATES)), base)
+    with paused_gc():
+        data = load(data_dir)
+        quads = Quads()
+        build(data, base, dataset=quads)
+        built = Built(data, quads, view_from_pairs(quads.pairs(VIEW_PREDICATES)), base)
     if check:
         from .validate import validate
         built.report = validate(quads, progress=(lambda d, t: progress("validate", d, t)) if progress else None)

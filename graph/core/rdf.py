@@ -16,6 +16,35 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from .model import RELATIONS, Data, Edition, Record
 from .namespace import CATEGORY, DEFAULT_BASE, DG, FRAMEWORK_SCHEMES, KIND, LEGISLATION, SCHEME
 
+
+class _Terms:
+    """A namespace whose terms are each looked up once: rdflib's ``DefinedNamespace`` checks every
+    attribute (1.7 million lookups, 4 s, in a build of 256 partnerships) and ``Namespace`` makes a
+    new URIRef each time. The same terms; ``ns`` is the namespace itself (for ``bind``)."""
+
+    def __init__(self, ns):
+        self.ns = ns
+        self._items: dict = {}
+
+    def __getattr__(self, name: str):  # a first lookup only: the term is kept as an attribute
+        if name in ("ns", "_items"):  # not yet set (a copy being made)
+            raise AttributeError(name)
+        value = getattr(self.ns, name)
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, key: str):
+        value = self._items.get(key)
+        if value is None:
+            value = self._items[key] = self.ns[key]
+        return value
+
+
+_PLAIN = {"DG": DG, "KIND": KIND, "CATEGORY": CATEGORY, "SCHEME": SCHEME, "DCTERMS": DCTERMS, "PROV": PROV,
+          "SKOS": SKOS, "ORG": ORG}
+RDF, RDFS, XSD, DCTERMS, ORG, PROV, SKOS, DG, KIND, CATEGORY = (
+    _Terms(ns) for ns in (RDF, RDFS, XSD, DCTERMS, ORG, PROV, SKOS, DG, KIND, CATEGORY))
+
 #: extra classes by driver kind (a driver that is a group is also a Group, ...)
 KIND_CLASSES = {
     "act": (DG.Legislation,), "bill": (DG.Legislation,), "regulations": (DG.Legislation,),
@@ -62,12 +91,33 @@ class Namer:
     def __init__(self, data: Data, base: str = DEFAULT_BASE):
         self.base = base_iri(base)
         self.data = data
+        self._nodes: dict = {}
+        self._sources: dict = {}
+        self._literals: dict = {}
 
     def node(self, rid: str) -> URIRef:
-        return URIRef(f"{self.base}{self.data.records[rid].type.slug}/{rid}")
+        n = self._nodes.get(rid)
+        if n is None:  # one term per record (made once, and shared: equal terms compare fast)
+            n = self._nodes[rid] = URIRef(f"{self.base}{self.data.records[rid].type.slug}/{rid}")
+        return n
 
     def source(self, sid: str) -> URIRef:
-        return URIRef(f"{self.base}source/{sid}")
+        n = self._sources.get(sid)
+        if n is None:
+            n = self._sources[sid] = URIRef(f"{self.base}source/{sid}")
+        return n
+
+    def lit(self, value, datatype=None) -> Literal:
+        """``Literal(value, datatype=datatype)``, one object per distinct value (rdflib's
+        constructor is the build's largest cost: 760k literals at 256 partnerships)."""
+        key = (type(value), value, datatype)
+        try:
+            out = self._literals.get(key)
+        except TypeError:  # an unhashable value: made each time
+            return Literal(value, datatype=datatype)
+        if out is None:
+            out = self._literals[key] = Literal(value, datatype=datatype)
+        return out
 
     def graph(self, sid: str) -> URIRef:
         return URIRef(f"{self.base}graph/{sid}")
@@ -201,12 +251,12 @@ def build(data: Data, base: str = DEFAULT_BASE, dataset=None) -> Dataset:
         g.add((names.graph(sid), PROV.wasDerivedFrom, s))  # the named graph: this document's record
         g.add((s, RDF.type, DG.SourceDocument))
         g.add((s, RDF.type, PROV.Entity))
-        g.add((s, DCTERMS.identifier, Literal(sid)))
-        g.add((s, DCTERMS.title, Literal(src.title)))
-        g.add((s, RDFS.label, Literal(src.title)))
+        g.add((s, DCTERMS.identifier, names.lit(sid)))
+        g.add((s, DCTERMS.title, names.lit(src.title)))
+        g.add((s, RDFS.label, names.lit(src.title)))
         for key, prop in (("publisher", DCTERMS.publisher), ("seed", DG.seedFile), ("note", SKOS.editorialNote)):
             if src.fields.get(key):
-                g.add((s, prop, Literal(src.fields[key])))
+                g.add((s, prop, names.lit(src.fields[key])))
         if src.fields.get("date"):
             g.add((s, DCTERMS.date, date_literal(src.fields["date"])))
         if src.fields.get("url"):
@@ -240,12 +290,13 @@ def _is_org(r: Record | None) -> bool:
 
 
 def _bind(g: Graph) -> None:
-    g.bind("dg", DG._NS)
-    g.bind("dgk", KIND)
-    g.bind("dgc", CATEGORY)
-    g.bind("dgs", SCHEME)
-    for prefix, ns in (("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("org", ORG)):
-        g.bind(prefix, ns)
+    ns = _PLAIN
+    g.bind("dg", ns["DG"]._NS)
+    g.bind("dgk", ns["KIND"])
+    g.bind("dgc", ns["CATEGORY"])
+    g.bind("dgs", ns["SCHEME"])
+    for prefix, name in (("dcterms", "DCTERMS"), ("prov", "PROV"), ("skos", "SKOS"), ("org", "ORG")):
+        g.bind(prefix, ns[name])
 
 
 def _add_record(g: Graph, r: Record, names: Namer) -> None:
@@ -253,25 +304,25 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
     g.add((n, RDF.type, DG[r.type.cls]))
     for extra in TYPE_EXTRA.get(r.type.cls, ()):
         g.add((n, RDF.type, extra))
-    g.add((n, DCTERMS.identifier, Literal(r.id)))
-    g.add((n, DCTERMS.title, Literal(r.title)))
-    g.add((n, RDFS.label, Literal(r.title)))
+    g.add((n, DCTERMS.identifier, names.lit(r.id)))
+    g.add((n, DCTERMS.title, names.lit(r.title)))
+    g.add((n, RDFS.label, names.lit(r.title)))
     scheme = FRAMEWORK_SCHEMES.get(r.type.cls)
     if scheme is not None:      # a framework concept: in its scheme, with a prefLabel (SKOS readers need both)
         g.add((n, SKOS.inScheme, scheme))
-        g.add((n, SKOS.prefLabel, Literal(r.title)))
+        g.add((n, SKOS.prefLabel, names.lit(r.title)))
     # the record's provenance, not the thing's: the Equality Act was not derived from the drivers
     # document, but this description of it was (the named graph, like a stated link's statement,
     # is the record: prov:wasDerivedFrom is said of them)
     g.add((n, DG.describedIn, names.source(r.source)))
-    g.add((n, DG.section, Literal(r.section)))
+    g.add((n, DG.section, names.lit(r.section)))
     f = r.fields
     if f.get("description"):
-        g.add((n, DCTERMS.description, Literal(f["description"])))
+        g.add((n, DCTERMS.description, names.lit(f["description"])))
     for alias in f.get("aliases", []):
-        g.add((n, SKOS.altLabel, Literal(alias)))
+        g.add((n, SKOS.altLabel, names.lit(alias)))
     if f.get("note"):
-        g.add((n, SKOS.editorialNote, Literal(f["note"])))
+        g.add((n, SKOS.editorialNote, names.lit(f["note"])))
     if f.get("partnership"):
         g.add((n, DG.partnership, names.node(f["partnership"])))
     if f.get("url"):
@@ -282,19 +333,19 @@ def _add_record(g: Graph, r: Record, names: Namer) -> None:
             for extra in KIND_CLASSES.get(f["kind"], ()):
                 g.add((n, RDF.type, extra))
         else:
-            g.add((n, KIND_PROPS[r.type.section], Literal(f["kind"])))
+            g.add((n, KIND_PROPS[r.type.section], names.lit(f["kind"])))
     if f.get("legislation"):
         g.add((n, DCTERMS.relation, URIRef(str(LEGISLATION) + f["legislation"])))
     for key, (prop, dtype) in FIELD_PROPS.items():
         if key in f:
-            g.add((n, prop, Literal(f[key], datatype=dtype)))
+            g.add((n, prop, names.lit(f[key], datatype=dtype)))
     if r.type.section == "clusters":
         for m in f.get("members", []):
             g.add((n, SKOS.member, names.node(m)))
     if r.type.section == "articles":
-        g.add((n, SKOS.notation, Literal(str(f["number"]))))
+        g.add((n, SKOS.notation, names.lit(str(f["number"]))))
     if r.type.section == "quality_indicators":
-        g.add((n, SKOS.notation, Literal(f["number"])))
+        g.add((n, SKOS.notation, names.lit(f["number"])))
 
 
 _DATE_TYPES = ((re.compile(r"\d{4}"), XSD.gYear), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
@@ -326,18 +377,18 @@ def _add_link(g: Graph, names: Namer, rid: str, rel: str, to: str, sid: str, sec
     g.add((st, RDF.predicate, p))
     g.add((st, RDF.object, o))
     g.add((st, PROV.wasDerivedFrom, names.source(sid)))
-    g.add((st, DG.section, Literal(section)))
+    g.add((st, DG.section, names.lit(section)))
     if quote:
-        g.add((st, DG.quote, Literal(quote)))
+        g.add((st, DG.quote, names.lit(quote)))
 
 
 def _add_edition(g: Graph, data: Data, ed: Edition, names: Namer) -> None:
     e = names.edition(ed.id)
     g.add((e, RDF.type, DG.Edition))
-    g.add((e, DCTERMS.identifier, Literal(ed.id)))
-    g.add((e, DCTERMS.title, Literal(ed.title)))
-    g.add((e, RDFS.label, Literal(f"{ed.title} ({ed.year})")))
-    g.add((e, DG.editionYear, Literal(ed.year, datatype=XSD.integer)))
+    g.add((e, DCTERMS.identifier, names.lit(ed.id)))
+    g.add((e, DCTERMS.title, names.lit(ed.title)))
+    g.add((e, RDFS.label, names.lit(f"{ed.title} ({ed.year})")))
+    g.add((e, DG.editionYear, names.lit(ed.year, datatype=XSD.integer)))
     g.add((e, DG.partnership, names.node(ed.partnership)))
     g.add((e, PROV.wasDerivedFrom, names.source(ed.source)))
     if ed.fields.get("date"):
@@ -349,28 +400,28 @@ def _add_edition(g: Graph, data: Data, ed: Edition, names: Namer) -> None:
         g.add((x, RDF.type, DG.EditionEntry))
         g.add((x, DG.edition, e))
         g.add((x, DG.describes, d))
-        g.add((x, DG.number, Literal(en.number)))
-        g.add((x, DG.order, Literal(en.order, datatype=XSD.integer)))
+        g.add((x, DG.number, names.lit(en.number)))
+        g.add((x, DG.order, names.lit(en.order, datatype=XSD.integer)))
         g.add((x, DG.category, CATEGORY[en.category]))
-        g.add((x, DCTERMS.title, Literal(en.title)))
-        g.add((x, RDFS.label, Literal(f"{en.number} {en.title}")))
+        g.add((x, DCTERMS.title, names.lit(en.title)))
+        g.add((x, RDFS.label, names.lit(f"{en.number} {en.title}")))
         g.add((x, PROV.wasDerivedFrom, names.source(ed.source)))
         f = en.fields
         if f.get("section"):
-            g.add((x, DG.section, Literal(f["section"])))
+            g.add((x, DG.section, names.lit(f["section"])))
         if f.get("subcategory"):
-            g.add((x, DG.subcategory, Literal(f["subcategory"])))
+            g.add((x, DG.subcategory, names.lit(f["subcategory"])))
         for key, prop in (("summary_title", DG.summaryTitle), ("summary_number", DG.summaryNumber),
                           ("detail_number", DG.detailNumber), ("summary", DG.summary),
                           ("note", SKOS.editorialNote)):
             if key in f:
-                g.add((x, prop, Literal(f[key])))
+                g.add((x, prop, names.lit(f[key])))
         for text in f.get("links_text", []):
-            g.add((x, DG.linkText, Literal(text)))
+            g.add((x, DG.linkText, names.lit(text)))
         for c in f.get("covers", []):
             g.add((x, DG.alsoDescribes, names.node(c)))
         for ref in f.get("refs", []):
-            g.add((x, DG.crossReference, Literal(ref)))
+            g.add((x, DG.crossReference, names.lit(ref)))
             target = by_number[ref].driver
             if target != en.driver:
                 _add_link(g, names, en.driver, "seeAlso", target, ed.source,

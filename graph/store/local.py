@@ -177,44 +177,92 @@ def ntriples(triples, memo: dict | None = None) -> str:
 def build_sink(data_dir: Path, base: str):
     """Load the YAML and build the RDF as quads: (data, :class:`graph.core.rdf.Quads`)."""
     from ..core.loader import load
+    from ..core.pipeline import paused_gc
     from ..core.rdf import Quads, build
-    data = load(data_dir)
-    sink = Quads()
-    build(data, base, dataset=sink)
+    with paused_gc():
+        data = load(data_dir)
+        sink = Quads()
+        build(data, base, dataset=sink)
     return data, sink
 
 
-def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = None) -> Path:
+#: triples per Oxigraph bulk load: the loader holds a whole input in memory while it sorts it
+#: (one load of the 256-partnership union took 1.1 GB; in chunks of this size, about 250 MB)
+LOAD_CHUNK = 200_000
+
+
+def _nt_chunks(sink, pairs: dict, consume: bool, chunk: int = LOAD_CHUNK):
+    """The union of ``sink`` as N-Triples text in chunks of ``chunk`` triples (bytes), graphs in
+    name order; on the way, ``pairs`` (predicate -> {(subject, object): None}, keyed by URIRef)
+    is filled as :meth:`graph.core.rdf.Quads.pairs` fills it. ``consume``: each named graph is
+    dropped from ``sink`` once written (the caller no longer needs the quads)."""
+    from rdflib import URIRef
+    iri = URIRef
+    memo: dict = {}  # id(term) -> (term, its N-Triples) for literals and blank nodes: the term is
+    # kept, so its id is not reused (hashing a Literal runs Python code; rdf.build shares equal terms)
+    predicates: dict = {}
+
+    def nt(t) -> str:
+        m = memo.get(id(t))
+        if m is None:
+            m = memo[id(t)] = (t, term_nt(t))
+        return m[1]
+    lines: list = []
+    append = lines.append
+    get = pairs.get
+    for name in sink.names():
+        triples = sink.graphs.pop(name) if consume else sink.graphs[name]
+        for s, p, o in triples:
+            ps = predicates.get(p)
+            if ps is None:
+                ps = predicates[p] = term_nt(p)
+            append(f"<{s}> {ps} {f'<{o}>' if type(o) is iri else nt(o)} .\n" if type(s) is iri
+                   else f"{nt(s)} {ps} {nt(o)} .\n")
+            seen = get(p)
+            if seen is not None:
+                seen[(str(s), str(o))] = None
+            if len(lines) >= chunk:
+                yield "".join(lines).encode()
+                lines.clear()
+        del triples
+    if lines:
+        yield "".join(lines).encode()
+
+
+def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = None,
+                consume: bool = False) -> Path:
     """Write the union of ``sink`` as an Oxigraph store, with the view and meta data, to ``target``.
 
     The store holds the union in its default graph (a triple stated in two documents is one
     triple, as in the rdflib union graph); provenance stays in the triples (prov:wasDerivedFrom,
-    dg:StatedLink). The triples are streamed to an N-Triples file that Oxigraph bulk-loads (never
-    one text in memory). ``view``: the view if the caller has it. Written in a temporary folder
-    and renamed into place when complete.
+    dg:StatedLink). The triples go to Oxigraph's bulk loader as N-Triples in chunks of
+    :data:`LOAD_CHUNK` (never one text in memory, nor a file); the view's predicate pairs are
+    collected in the same pass. ``view``: the view if the caller has it. ``consume``: the quads
+    are dropped from ``sink`` as they are loaded (for a caller that has no more use for them: the
+    peak memory is then the store's load, not the quads and the load together). Written in a
+    temporary folder and renamed into place when complete.
     """
     import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from ..core.pipeline import paused_gc
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         store = ox.Store(str(tmp / "store"))
-        nt_file = tmp / "union.nt"
-        memo: dict = {}
-        with open(nt_file, "w", encoding="utf-8", newline="\n") as fh:
-            for name in sorted(sink.graphs, key=str):  # a triple twice is stored once
-                fh.writelines(f"{memo.get(s) or memo.setdefault(s, term_nt(s))} "
-                              f"{memo.get(p) or memo.setdefault(p, term_nt(p))} "
-                              f"{memo.get(o) or memo.setdefault(o, term_nt(o))} .\n" for s, p, o in sink.graphs[name])
-        del memo
-        store.bulk_load(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)
-        nt_file.unlink()
-        if view is None:
-            view = view_from_pairs(sink.pairs(VIEW_PREDICATES))
+        pairs: dict = {URIRef(p): {} for p in VIEW_PREDICATES} if view is None else {}
+        with paused_gc():
+            for text in _nt_chunks(sink, pairs, consume):  # a triple twice is stored once
+                store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES)
+                del text
+            store.flush()
+            del store
+            if view is None:
+                view = view_from_pairs({str(p): list(v) for p, v in pairs.items()})
+            del pairs
         (tmp / "view.json").write_text(json.dumps(view, ensure_ascii=False), encoding="utf-8")
         write_index(view, tmp / INDEX)
         del view
-        store.flush()
-        del store
         (tmp / "meta.json").write_text(json.dumps({"documents": docs}, ensure_ascii=False), encoding="utf-8")
         sizes = {name: (tmp / name).stat().st_size for name in ("meta.json", "view.json", INDEX)}
         (tmp / MARKER).write_text(json.dumps({"format": _FORMAT, "files": sizes}), encoding="utf-8")
@@ -461,12 +509,14 @@ def ensure_cache(data_dir: Path, base: str, built: Built | None = None, built_ve
         if not use_built:
             data, sink = build_sink(data_dir, base)
             docs = {sid: s.title for sid, s in data.sources.items()}
+            del data  # the records: only the quads are written
             if fingerprint(data_dir, base) != version:  # the files changed while they were read
                 continue
         else:
             sink, docs = built.quads, documents(built)
         try:
-            write_cache(sink, docs, target, view_json(built.nx) if use_built else None)
+            # quads built here are dropped as they are loaded; a caller's build keeps its own
+            write_cache(sink, docs, target, view_json(built.nx) if use_built else None, consume=not use_built)
             _prune(root)
         except OSError as exc:
             raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
