@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 _str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses for strings
+#: a string as JSON text, as ``json.dumps(text, ensure_ascii=False)`` writes it
+encode_string = _str
 
 
 def dumps(value, indent: int = 2, sort_keys: bool = False, prefix: str = "") -> str:

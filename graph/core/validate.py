@@ -357,10 +357,14 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
             closure[c] = reach(c, sub)
         return closure[c]
 
+    known: dict = {}  # node -> its classes (asked once for each value of each sh:class check)
+
     def classes(n) -> set:
-        out: set = set()
-        for t in about.get(n, {}).get(_TYPE, ()):
-            out |= supers(t)
+        out = known.get(n)
+        if out is None:
+            out = known[n] = set()
+            for t in about.get(n, {}).get(_TYPE, ()):
+                out |= supers(t)
         return out
     instances: dict = {}
     for n, props in about.items():
@@ -411,7 +415,7 @@ def _failures(name: str, arg, values: list, props: dict, shape: Shape, about: di
             if not _value_ok(name, arg, v, about, classes):
                 yield v, _value_message(name, arg, v)
         return
-    where = _short(shape.path) if shape.path is not None else "the node"
+    where = _Where(shape)  # the path's short name, worked out only for a message
     if name == "minCount":
         if len(values) < int(arg):
             yield None, f"{len(values)} values of {where}; at least {arg} needed"
@@ -446,6 +450,19 @@ def _failures(name: str, arg, values: list, props: dict, shape: Shape, about: di
         for v in values:
             if not _value_ok(name, arg, v, about, classes):
                 yield v, _value_message(name, arg, v)
+
+
+class _Where:
+    """A shape's path as messages name it (``_short``), formatted only when a message is made."""
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def __str__(self) -> str:
+        return _short(self.shape.path) if self.shape.path is not None else "the node"
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731 - f-strings call __format__
 
 
 def _value_ok(name: str, arg, v, about: dict, classes) -> bool:

@@ -160,30 +160,43 @@ def write_turtle(g, fh: TextIO) -> None:
     pname, a, label_p = names.get_pname, RDF.type, RDFS.label
     about: dict = {}
     refs: dict = {}
+    verbs: dict = {}
     for s, p, o in triples:  # rdflib's preprocess, in its order: generated prefixes are numbered as met
-        about.setdefault(s, {}).setdefault(p, []).append(o)
-        refs[o] = refs.get(o, 0) + 1
-        pname(s, False)
-        if not _same(p, a):
-            pname(p, True)
-        pname(o, False)
-        if isinstance(o, Literal) and o.datatype:
-            pname(o.datatype, False)
-    # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term)
+        props = about.get(s)
+        if props is None:  # each term is named once, when first met (naming it again changes nothing)
+            props = about[s] = {}
+            pname(s, False)
+        if p not in verbs:
+            verbs[p] = None
+            if not _same(p, a):
+                pname(p, True)
+        props.setdefault(p, []).append(o)
+        seen = refs.get(o, 0)
+        refs[o] = seen + 1
+        if not seen:
+            pname(o, False)
+            if isinstance(o, Literal) and o.datatype:
+                pname(o.datatype, False)
+    # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term); IRIs
+    # (all there are here) order as their text, so they are sorted by it, in C
     top = sorted(s for s, props in about.items() if RDFS.Class in props.get(a, ()))
-    seen = set(top)
-    rest = sorted((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen)
+    seen_top = set(top)
+    rest = sorted(((refs.get(s, 0), str(s), s) for s in about if s not in seen_top) if set(map(type, about)) <= {URIRef}
+                  else ((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen_top))
     label = names.label
     for prefix, uri in sorted(names.namespaces.items()):
         fh.write(f"@prefix {prefix}: <{uri}> .\n")
-    for subject in top + [s for _, _, s in rest]:
+    for subject in top + [t[-1] for t in rest]:
         props = about[subject]
-        order = [p for p in (a, label_p) if p in props] + sorted(p for p in props if not _same(p, a) and not _same(p, label_p))
+        order = [p for p in (a, label_p) if p in props] + sorted(
+            (p for p in props if not _same(p, a) and not _same(p, label_p)), key=str)  # IRIs: as their text
         parts = ["\n", label(subject, 0)]
         for i, predicate in enumerate(order):
             parts.append(" " if i == 0 else " ;\n    ")
-            parts.append("a" if predicate == a else label(predicate, 1))
-            objects = sorted(props[predicate])
+            parts.append("a" if predicate is a or _same(predicate, a) else label(predicate, 1))
+            objects = props[predicate]
+            if len(objects) > 1:
+                objects = sorted(objects)
             parts.append(" " + label(objects[0], 2))
             for obj in objects[1:]:
                 parts.append(",\n        " + label(obj, 2))
@@ -275,7 +288,7 @@ def write_jsonld(g, fh: TextIO) -> None:
     From :class:`Quads` (the build) it keeps the named graphs: one ``{"@id": graph, "@graph": [...]}``
     object per source document, so a JSON-LD processor gives the same quads as ``graph.nq``.
     """
-    if isinstance(g, Quads) and all(_plain(g.graph_triples(n)) for n in g.names()):
+    if isinstance(g, Quads) and all(_plain(g.graphs[n]) for n in g.names()):
         names = g.names()
         if not names:
             fh.write("[]\n")
@@ -300,25 +313,41 @@ def write_jsonld(g, fh: TextIO) -> None:
 
 
 def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
+    """The nodes of ``triples``, sorted by @id, each as ``jsontext.dumps(node, 1, True, indent)`` writes
+    it with its lists sorted as :func:`_jsonld_sorted` sorts them — put together here from each value's
+    text, worked out once per term (the values repeat: classes, schemes, documents)."""
     nodes: dict = {}
     a, plain_types = RDF.type, _plain_literal_types()
-    values: dict = {}  # term -> its JSON-LD value (read only, so one dict serves every use)
+    item = indent + "  "  # where a list's items sit
+    texts: dict = {}  # term -> (its sort key, its text as a list item): read only, one dict serves every use
+    types: dict = {}  # class IRI -> (its sort key, its text) as an @type entry
+    enc = jsontext.encode_string
     for s, p, o in triples:
         node = nodes.get(s)
         if node is None:
-            node = nodes[s] = {"@id": str(s)}
-        is_type = _same(p, a)
-        if is_type and isinstance(o, URIRef):
-            node.setdefault("@type", []).append(str(o))
-        else:
-            value = values.get(o)
+            node = nodes[s] = {}
+        if _same(p, a) and isinstance(o, URIRef):
+            value = types.get(o)
             if value is None:
-                value = values[o] = _jsonld_value(o, plain_types)
-            node.setdefault("@type" if is_type else str(p), []).append(value)
+                text = enc(str(o))
+                value = types[o] = (text, text)
+            key = "@type"
+        else:
+            value = texts.get(o)
+            if value is None:
+                v = _jsonld_value(o, plain_types)
+                value = texts[o] = (json.dumps(v, sort_keys=True, ensure_ascii=False), jsontext.dumps(v, 1, True, item))
+            key = "@type" if _same(p, a) else str(p)
+        node.setdefault(key, []).append(value)
+    inner, close = ",\n" + indent + " ", "\n" + indent + " ]"
     for i, s in enumerate(sorted(nodes, key=str)):
-        fh.write((",\n" if i else "") + indent + jsontext.dumps(_jsonld_sorted(nodes[s]), 1, True, indent))
-
-
+        parts = [",\n" if i else "", indent, "{\n", indent, ' "@id": ', enc(str(s))]
+        for key, values in sorted(nodes[s].items()):
+            if len(values) > 1:
+                values = sorted(values)  # by the sort key (the value's compact JSON), then its text
+            parts += [inner, enc(key), ": [\n", ",\n".join(item + text for _, text in values), close]
+        parts += ["\n", indent, "}"]
+        fh.write("".join(parts))
 
 
 def _jsonld_rdflib(g: Graph) -> str:
