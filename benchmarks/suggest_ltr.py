@@ -48,6 +48,9 @@ TYPES = ("Driver", "UNCRCArticle", "all")
 BASE = ("lexical", "graph", "prior", "named", "context")
 #: extra cheap features, per (query, candidate)
 EXTRA = ("semantic", "title", "coverage", "top_vote", "mentions_log", "defined", "n_matched")
+#: the candidate's training records as one text (Rocchio): cosine of the query with the mean TF-IDF
+#: vector of the records linked to it, counting only records of documents not hidden
+CENTROID = ("centroid",)
 
 
 class Features:
@@ -70,6 +73,27 @@ class Features:
                 self.title_df[term] += 1
         self.title_avg = sum(b.length for b in self.title_bags.values()) / max(1, len(self.title_bags))
         self._cache: dict = {}
+        self._centroids: dict = {}
+
+    def centroids(self, hidden: frozenset) -> dict[str, dict[str, float]]:
+        """Per candidate, the unit-length mean TF-IDF vector of the records linked to it by links of
+        documents not hidden, the records of hidden documents left out whatever links them."""
+        if hidden not in self._centroids:
+            ix = self.ev.full
+            acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+            for it in self.ev.pool("full", hidden).values():
+                if it.source in hidden:
+                    continue
+                vec = ix.item_vector(it)
+                for t in it.links:
+                    for term, x in vec.items():
+                        acc[t][term] += x
+            out = {}
+            for t, v in acc.items():
+                n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+                out[t] = {k: x / n for k, x in v.items()}
+            self._centroids[hidden] = out
+        return self._centroids[hidden]
 
     def query_bag(self, q: sg.Query) -> sg.Bag:
         ix = self.ev.full
@@ -100,6 +124,8 @@ class Features:
         qmass = sum(qb.tf.values()) or 1.0
         cands = sorted(sigs)
         rows = []
+        cents = self.centroids(hidden) if "centroid" in self.names else {}
+        qv = sg._tfidf(qb, ev.full.item_df, len(ev.full.items)) if cents else {}
         for tid in cands:
             s = sigs[tid]
             matched = {term for _, term in s.matched}
@@ -109,7 +135,8 @@ class Features:
                  "coverage": sum(qb.tf[t] for t in matched if t in qb.tf) / qmass,
                  "top_vote": max((sim for sim, _ in s.votes), default=0.0),
                  "mentions_log": math.log1p(s.mentions), "defined": s.defined,
-                 "n_matched": math.log1p(len(matched))}
+                 "n_matched": math.log1p(len(matched)),
+                 "centroid": sum(x * cents[tid].get(k, 0.0) for k, x in qv.items()) if tid in cents else 0.0}
             rows.append([f[n] for n in self.names])
         out = (cands, np.array(rows, dtype=float).reshape(len(cands), len(self.names)))
         self._cache[key] = out
@@ -122,9 +149,11 @@ def default_weights(names, p: sg.Params = sg.DEFAULT) -> np.ndarray:
     return np.array([w.get(n, 0.0) for n in names])
 
 
-def ranked(fx: Features, q: sg.Query, hidden: frozenset, w: np.ndarray) -> list[str]:
+def ranked(fx: Features, q: sg.Query, hidden: frozenset, w: np.ndarray, hub: dict | None = None) -> list[str]:
     cands, X = fx.of(q, hidden)
-    scores = X @ w
+    scores = X @ w[:X.shape[1]]
+    if hub is not None:
+        scores = scores + w[-1] * np.array([hub.get(c, 0.0) for c in cands])
     order = sorted(range(len(cands)), key=lambda i: (-scores[i], cands[i]))
     return fx.ev.dated([cands[i] for i in order], q, True)
 
@@ -168,20 +197,54 @@ def fit_pairwise(data, l2: float = 0.01, steps: int = 400, lr: float = 0.5) -> t
     return w / scale, scale
 
 
-def mrr_of(fx: Features, queries, w: np.ndarray) -> float:
+def hubness(fx: Features, queries, top: int = 3) -> dict[str, float]:
+    """Per candidate, from the training queries only: how much more often the default puts it in its
+    first ``top`` without it being stated than with (log ratio, add-one smoothed), as a penalty feature
+    (0 for a candidate never seen there): candidates that top many lists and are rarely right."""
+    wrong, right = defaultdict(int), defaultdict(int)
+    base = default_weights(fx.names, fx.ev.p)
+    for q, hidden in queries:
+        for c in ranked(fx, q, hidden, base)[:top]:
+            (right if c in q.gold else wrong)[c] += 1
+    return {c: -math.log((wrong[c] + 1) / (right[c] + 1)) for c in set(wrong) | set(right)}
+
+
+def fit_softmax(data, l2: float = 0.01, steps: int = 600, lr: float = 0.5) -> np.ndarray:
+    """Listwise softmax cross-entropy (ListNet top-one): maximise the probability mass a softmax over
+    each query's candidates puts on its stated ones; standardised features, L2, full-batch gradient
+    descent from zero (deterministic). Returns raw-feature weights."""
+    allx = np.vstack([np.vstack([p, n]) for p, n in data])
+    scale = allx.std(axis=0)
+    scale[scale == 0] = 1.0
+    lists = [(np.vstack([p, n]) / scale, len(p)) for p, n in data]
+    w = np.zeros(allx.shape[1])
+    for _ in range(steps):
+        g = l2 * w
+        for X, npos in lists:
+            z = X @ w
+            z = z - z.max()
+            e = np.exp(z)
+            pa = e / e.sum()
+            pp = e[:npos] / e[:npos].sum()
+            g += ((pa @ X) - (pp @ X[:npos])) / len(lists)
+        w -= lr * g
+    return w / scale
+
+
+def mrr_of(fx: Features, queries, w: np.ndarray, hub: dict | None = None) -> float:
     tot = 0.0
     for q, hidden in queries:
-        r = ranked(fx, q, hidden, w)
+        r = ranked(fx, q, hidden, w, hub)
         first = next((i for i, c in enumerate(r, 1) if c in q.gold), None)
         tot += 1 / first if first else 0.0
     return tot / max(1, len(queries))
 
 
 def fit_coordinate(fx: Features, queries, start: np.ndarray, rounds: int = 3,
-                   steps=(-0.1, -0.05, -0.02, 0.02, 0.05, 0.1)) -> np.ndarray:
+                   steps=(-0.1, -0.05, -0.02, 0.02, 0.05, 0.1), hub: dict | None = None) -> np.ndarray:
     """Coordinate ascent on the training queries' MRR from ``start``; lexical weight fixed (scale)."""
     w = start.copy()
-    best = mrr_of(fx, queries, w)
+    best = mrr_of(fx, queries, w, hub)
     for _ in range(rounds):
         moved = False
         for j in range(1, len(w)):
@@ -190,7 +253,7 @@ def fit_coordinate(fx: Features, queries, start: np.ndarray, rounds: int = 3,
                 cand[j] = max(0.0, cand[j] + st)
                 if cand[j] == w[j]:
                     continue
-                m = mrr_of(fx, queries, cand)
+                m = mrr_of(fx, queries, cand, hub)
                 if m > best + 1e-9:
                     best, w, moved = m, cand, True
         if not moved:
@@ -205,9 +268,20 @@ def training_queries(ev: sg.Evaluation, docs, hidden_extra: frozenset, masked: b
     return qs
 
 
-def fit(kind: str, fx: Features, train, l2: float) -> np.ndarray:
+def fit(kind: str, fx: Features, train, l2: float):
+    """(weights, hub dict or None)."""
+    if kind.endswith("+hub"):
+        hub = hubness(fx, [(q, h) for q, h in train if not q.masked])
+        w = fit_coordinate(fx, train, np.append(default_weights(fx.names, fx.ev.p), 0.0), hub=hub)
+        return w, hub
+    return _fit(kind, fx, train, l2), None
+
+
+def _fit(kind: str, fx: Features, train, l2: float) -> np.ndarray:
     if kind == "default":
         return default_weights(fx.names, fx.ev.p)
+    if kind == "softmax":
+        return fit_softmax(training_set(fx, train), l2=l2)
     if kind == "pairwise":
         return fit_pairwise(training_set(fx, train), l2=l2)[0]
     if kind.startswith("pairwise-head"):
@@ -246,20 +320,19 @@ VARIANTS = {
     "ltr-pairwise (+extra, l2 0.1)": ("pairwise", BASE + EXTRA, 0.1, True),
     "ltr-coordinate-ascent (default signals)": ("coordinate", BASE, 0.0, True),
     "ltr-coordinate-ascent (+extra features)": ("coordinate", BASE + EXTRA, 0.0, True),
+    "ltr-softmax (default signals)": ("softmax", BASE, 0.01, True),
+    "ltr-softmax (+extra features)": ("softmax", BASE + EXTRA, 0.01, True),
+    "ltr-softmax (+semantic)": ("softmax", BASE + ("semantic",), 0.01, True),
+    "ltr-coordinate-ascent (+centroid)": ("coordinate", BASE + CENTROID, 0.0, True),
+    "ltr-softmax (+centroid)": ("softmax", BASE + CENTROID, 0.01, True),
+    "ltr-pairwise (+centroid)": ("pairwise", BASE + CENTROID, 0.01, True),
+    "ltr-coordinate-ascent (default signals + hubness)": ("coordinate+hub", BASE, 0.0, True),
 }
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated variant names")
-    ap.add_argument("--misses", action="store_true", help="print the default's per-query ranks on cv drivers")
-    ap.add_argument("--weights", action="store_true", help="print each fold's fitted weights")
-    args = ap.parse_args()
-    t0 = time.perf_counter()
-    b = build_graph(ROOT / "data", check=False)
-    ev = sg.Evaluation(b.data, b.nx)
+def run(b, ev: sg.Evaluation, variants, show_weights: bool = False) -> dict:
+    """Every variant and the default on the three sets, in one run: {set: {(method, type): row}}."""
     fxs = {}
-    variants = [v for v in VARIANTS if v in args.variants.split(",")]
 
     def fx_for(names):
         if names not in fxs:
@@ -269,34 +342,34 @@ def main() -> None:
     docs = sg.cv_documents(b.data, ev.full)
     para = sg.load_paraphrases(ROOT / sg.PARAPHRASES)
     D = sg.METHOD
-    out = {s: defaultdict(sg.Metrics) for s in ("cv", "test", "para", "para-dated")}
+    out = {s: defaultdict(sg.Metrics) for s in SETS}
     fold_w = {}
-    # leave one document out
     for v in variants:
         kind, names, l2, masked = VARIANTS[v]
         fx = fx_for(names)
+        # leave one document out: fitted on the other documents only
         for fold in docs:
             others = [d for d in docs if d != fold]
-            w = fit(kind, fx, training_queries(ev, others, frozenset({fold}), masked), l2)
-            fold_w[(v, fold)] = w
-            if args.weights:
-                print(f"{v} fold {fold}: " + ", ".join(f"{n} {x:+.3f}" for n, x in zip(names, w)))
+            w, hub = fit(kind, fx, training_queries(ev, others, frozenset({fold}), masked), l2)
+            fold_w[(v, fold)] = (w, hub)
+            if show_weights:
+                print(f"{v} fold {fold}: " + ", ".join(f"{n} {x:+.3f}" for n, x in zip((*names, "hub"), w)))
             for q in ev.queries({fold}):
-                add(out["cv"], v, q, ranked(fx, q, frozenset({fold}), w))
+                add(out["cv"], v, q, ranked(fx, q, frozenset({fold}), w, hub))
         # held-out test: fitted on the non-test documents
         train_docs = [d for d in docs if d not in sg.TEST]
-        w = fit(kind, fx, training_queries(ev, train_docs, frozenset(sg.TEST), masked), l2)
-        if args.weights:
-            print(f"{v} test: " + ", ".join(f"{n} {x:+.3f}" for n, x in zip(names, w)))
+        w, hub = fit(kind, fx, training_queries(ev, train_docs, frozenset(sg.TEST), masked), l2)
+        if show_weights:
+            print(f"{v} test: " + ", ".join(f"{n} {x:+.3f}" for n, x in zip((*names, "hub"), w)))
         for held, left in sg.SPLITS["test"]:
             hidden = frozenset(held) | frozenset(left)
             for q in ev.queries(set(held)):
-                add(out["test"], v, q, ranked(fx, q, hidden, w))
+                add(out["test"], v, q, ranked(fx, q, hidden, w, hub))
         # paraphrases: the model of the fold that left their document out
         for key, dated in (("para", False), ("para-dated", True)):
             for q, hidden in sg.paraphrase_queries(ev, para, dated):
                 (src,) = hidden
-                add(out[key], v, q, ranked(fx, q, hidden, fold_w[(v, src)]))
+                add(out[key], v, q, ranked(fx, q, hidden, *fold_w[(v, src)]))
     # the default, in the same run
     for fold in docs:
         for q in ev.queries({fold}):
@@ -308,20 +381,40 @@ def main() -> None:
     for key, dated in (("para", False), ("para-dated", True)):
         for q, hidden in sg.paraphrase_queries(ev, para, dated):
             add(out[key], D, q, ev.ranking(D, q, hidden))
-    methods = [D, *variants]
-    for key, title in (("cv", "leave one document out (fitted on the other documents in each fold)"),
-                       ("test", "held-out test documents (fitted on the non-test documents)"),
-                       ("para", "paraphrases as new text (each by its document's fold model)"),
-                       ("para-dated", "paraphrases with their document's year")):
+    return {k: metrics_rows(v) for k, v in out.items()}
+
+
+SETS = {"cv": "leave one document out (fitted on the other documents in each fold)",
+        "test": "held-out test documents (fitted on the non-test documents)",
+        "para": "paraphrases as new text (each by its document's fold model)",
+        "para-dated": "paraphrases with their document's year"}
+
+
+def print_tables(rows: dict, variants) -> None:
+    methods = [sg.METHOD, *variants]
+    for key, title in SETS.items():
         print(f"\n## {title} — P@1 / R@5 / MRR\n")
-        print(table(metrics_rows(out[key]), methods))
+        print(table(rows[key], methods))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated variant names")
+    ap.add_argument("--misses", action="store_true", help="print the default's per-query ranks on cv drivers")
+    ap.add_argument("--weights", action="store_true", help="print each fold's fitted weights")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    b = build_graph(ROOT / "data", check=False)
+    ev = sg.Evaluation(b.data, b.nx)
+    variants = [v for v in VARIANTS if v in args.variants.split(",")]
+    print_tables(run(b, ev, variants, args.weights), variants)
     if args.misses:
         print("\n## the default's cv driver misses (rank of the first stated driver)\n")
-        for fold in docs:
+        for fold in sg.cv_documents(b.data, ev.full):
             for q in ev.queries({fold}):
                 if q.type != "Driver":
                     continue
-                r = ev.ranking(D, q, frozenset({fold}))
+                r = ev.ranking(sg.METHOD, q, frozenset({fold}))
                 first = next((i for i, c in enumerate(r, 1) if c in q.gold), None)
                 if first != 1:
                     print(f"{first}\t{q.id}\t{sorted(q.gold)}\ttop: {r[:3]}")
