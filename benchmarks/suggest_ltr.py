@@ -51,6 +51,9 @@ EXTRA = ("semantic", "title", "coverage", "top_vote", "mentions_log", "defined",
 #: the candidate's training records as one text (Rocchio): cosine of the query with the mean TF-IDF
 #: vector of the records linked to it, counting only records of documents not hidden
 CENTROID = ("centroid",)
+#: the query's own document's title (text of the document, no link), BM25 against the candidate, 0..1;
+#: none for new text (as the document context)
+DOC_TITLE = ("doc_title",)
 
 
 class Features:
@@ -125,6 +128,14 @@ class Features:
         cands = sorted(sigs)
         rows = []
         cents = self.centroids(hidden) if "centroid" in self.names else {}
+        dt = {}
+        if "doc_title" in self.names and q.text is None:
+            src = ev.data.sources.get(ev.full.items[q.id].source)
+            if src is not None and getattr(src, "title", None):
+                tb = ev.full.query_bag(src.title)
+                for tid in cands:
+                    x = sg.bm25(ev.full, tb, ev.full.targets[tid], p)[0]
+                    dt[tid] = x / (x + p.saturation) if x > 0 else 0.0
         qv = sg._tfidf(qb, ev.full.item_df, len(ev.full.items)) if cents else {}
         for tid in cands:
             s = sigs[tid]
@@ -136,6 +147,7 @@ class Features:
                  "top_vote": max((sim for sim, _ in s.votes), default=0.0),
                  "mentions_log": math.log1p(s.mentions), "defined": s.defined,
                  "n_matched": math.log1p(len(matched)),
+                 "doc_title": dt.get(tid, 0.0),
                  "centroid": sum(x * cents[tid].get(k, 0.0) for k, x in qv.items()) if tid in cents else 0.0}
             rows.append([f[n] for n in self.names])
         out = (cands, np.array(rows, dtype=float).reshape(len(cands), len(self.names)))
@@ -326,6 +338,8 @@ VARIANTS = {
     "ltr-coordinate-ascent (+centroid)": ("coordinate", BASE + CENTROID, 0.0, True),
     "ltr-softmax (+centroid)": ("softmax", BASE + CENTROID, 0.01, True),
     "ltr-pairwise (+centroid)": ("pairwise", BASE + CENTROID, 0.01, True),
+    "ltr-coordinate-ascent (+document title)": ("coordinate", BASE + DOC_TITLE, 0.0, True),
+    "ltr-softmax (+document title)": ("softmax", BASE + DOC_TITLE, 0.01, True),
     "ltr-coordinate-ascent (default signals + hubness)": ("coordinate+hub", BASE, 0.0, True),
 }
 
