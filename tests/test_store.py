@@ -317,3 +317,69 @@ def test_fingerprint_reads_only_changed_files_and_gives_the_same_answer(tiny_cop
     import shutil
     shutil.rmtree(tmp_path / "cache")
     assert S.fingerprint(tiny_copy, DEFAULT_BASE) == changed  # no memo at all: the same answer
+
+
+def _lists(g) -> dict:
+    """Every listing of the catalog (every edition's drivers too) and the page's data, read from ``g``."""
+    from graph.answers.catalog import Catalog
+    from graph.web import page
+    cat = Catalog(g)
+    out = {t: cat.list(t) for t in LIST_TYPES}
+    out.update({("drivers", y): cat.list("drivers", edition=y) for y in cat.editions()})
+    return out
+
+
+@pytest.mark.parametrize("which", ["small", "real", "synthetic"])
+def test_the_builds_in_memory_scans_answer_as_the_store(which, real_built, small_built, tmp_path: Path):
+    """``drivers build`` reads the catalog CSVs' columns and the page's scans from its quads in memory
+    (``Scanned``), the read commands from the store (``Direct``): every listing and the page's data agree."""
+    from graph.core import synth
+    from graph.web import page
+    if which == "synthetic":  # several partnerships, editions numbering the same national drivers
+        data_dir = tmp_path / "synth"
+        synth.write(data_dir, synth.generate(3, editions=2, actions=20))
+        built = build_graph(data_dir, check=False)
+    else:
+        data_dir, built = (SMALL, small_built) if which == "small" else (DATA, real_built)
+    stored = oxigraph_backend(data_dir).graph()
+    scanned = oxigraph_backend(data_dir).graph()
+    scanned.store.direct = S.Scanned(scanned.store.direct.store, built.quads)
+    assert type(stored.store.direct) is S.Direct
+    expected = _lists(stored)
+    assert sum(len(rows) for rows in expected.values()) > 20
+    assert _lists(scanned) == expected
+    assert page.page_data(built.graph_view, scanned) == page.page_data(built.graph_view, stored)
+
+
+def test_a_column_with_several_values_lists_the_same_on_every_reader():
+    """Where a path reaches several values (two titles, two leads, a source with two ids), the listing
+    takes the smallest by its text whichever reader answers: the store's query, the build's scans, rdflib."""
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from graph.answers.catalog import Catalog
+    from graph.core.namespace import DG
+    from graph.core.rdf import Quads
+    from rdflib.namespace import DCTERMS, RDF
+    q = Quads()
+    g1, g2 = q.graph(URIRef("urn:g:1")), q.graph(URIRef("urn:g:2"))
+    a, b, src = URIRef("urn:x:a"), URIRef("urn:x:b"), URIRef("urn:x:src")
+    for g, lead, title in ((g1, "Zed group", "Second title"), (g2, "Alpha group", "A first title")):
+        g.add((a, RDF.type, DG.Action))
+        g.add((a, DCTERMS.identifier, Literal("act-a")))
+        g.add((a, DCTERMS.title, Literal(title)))
+        g.add((a, DG.lead, Literal(lead)))
+    g1.add((a, DG.describedIn, src))
+    g1.add((src, DCTERMS.identifier, Literal("src-2")))
+    g2.add((src, DCTERMS.identifier, Literal("src-10")))
+    g1.add((b, RDF.type, DG.Action))
+    g1.add((b, DCTERMS.identifier, Literal("act-b")))  # no title: not listed by any reader
+    store = ox.Store()
+    store.bulk_load(input=S.ntriples(q.triples()).encode(), format=ox.RdfFormat.N_TRIPLES)
+    stored = S.oxigraph_graph(store)
+    scanned = S.oxigraph_graph(store)
+    scanned.store.direct = S.Scanned(store, q)
+    rows = Catalog(stored).list("actions")
+    assert [(r["id"], r["title"], r["lead"], r["source"]) for r in rows] == \
+        [("act-a", "A first title", "Alpha group", "src-10")]
+    assert Catalog(scanned).list("actions") == rows
+    assert Catalog(q.union()).list("actions") == rows

@@ -20,6 +20,7 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
+_PREFIX_IRIS = dict(line[len("PREFIX "):].rstrip(">").split(": <") for line in PREFIXES.splitlines())
 
 #: ``drivers list TYPE`` -> ontology class
 LIST_TYPES = {
@@ -156,7 +157,12 @@ class Catalog:
 
     # -- set-based reads: one query or one scan per column, never one per row ---------------------
     def _columns(self, cls: URIRef, cols: dict[str, str]) -> dict[URIRef, dict]:
-        """node of class ``cls`` -> {column: first value} for each ``column: property path``, in one query."""
+        """node of class ``cls`` -> {column: value} for each ``column: property path``, in one query (or
+        from the scans of a reader that holds the quads in memory, ``graph.store.local.Scanned``); where a
+        path reaches several values, the smallest by its text, so every reader lists the same."""
+        columns = getattr(self._direct, "columns", None)
+        if columns is not None:
+            return columns(cls, cols, _PREFIX_IRIS)
         vars_ = " ".join(f"?{c}" for c in cols)
         optional = " ".join(f"OPTIONAL {{ ?n {path} ?{c} }}" for c, path in cols.items())
         q = f"{PREFIXES}SELECT ?n ?id ?title {vars_} WHERE {{ ?n a ?cls ; dcterms:identifier ?id ; " \
@@ -165,8 +171,9 @@ class Catalog:
         for row in self._select(q, {"cls": cls}):
             d = out.setdefault(row["n"], {})
             for c in ("id", "title", *cols):
-                if c not in d and row[c] is not None:
-                    d[c] = row[c]
+                v = row[c]
+                if v is not None and (c not in d or str(v) < str(d[c])):
+                    d[c] = v
         return out
 
     def _pairs(self, pred: URIRef) -> dict:

@@ -80,14 +80,17 @@ def build(obj: Ctx, out: Path, quiet: bool) -> None:
 
 def _store_graph(obj: Ctx, b):
     """The union as an Oxigraph-backed rdflib Graph from the store cache (built now from this build's
-    quads if missing), so the catalog CSVs and the page ask Oxigraph; the in-memory rdflib union
-    if the cache cannot be written."""
-    from graph.store.local import OxigraphBackend, StoreError, ensure_cache
+    quads if missing), so the catalog CSVs and the page ask Oxigraph their queries, and read their
+    scans from the quads in memory; the in-memory rdflib union if the cache cannot be written."""
+    from graph.store.local import OxigraphBackend, Scanned, StoreError, ensure_cache
     try:
-        return OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b,
-                                            built_version=getattr(obj, "built_version", None))).graph()
+        g = OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b,
+                                         built_version=getattr(obj, "built_version", None))).graph()
     except StoreError:
         return b.union
+    # queries to the store; predicate scans and the listings' columns from this build's quads in memory
+    g.store.direct = Scanned(g.store.direct.store, b.quads)
+    return g
 
 
 @main.command()

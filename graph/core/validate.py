@@ -270,6 +270,8 @@ def _graphs_of(source) -> dict:
 
 
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # looked up once: DefinedNamespace attributes are slow
+#: a predicate (always an IRI) compared by its text in C (rdflib's ``URIRef.__eq__`` is Python code)
+_same = str.__eq__
 
 
 class _Index:
@@ -282,16 +284,16 @@ class _Index:
         for name in sorted(graphs, key=str):
             for s, p, o in graphs[name]:
                 self.about.setdefault(s, {})[(p, o)] = None
-                if p == _TYPE:
+                if _same(p, _TYPE):
                     typed.setdefault(s, name)
                 seen.setdefault(s, name)
-        self.subclass = [(s, p, o) for s, about in self.about.items() for p, o in about if p == _SUBCLASS]
+        self.subclass = [(s, p, o) for s, about in self.about.items() for p, o in about if _same(p, _SUBCLASS)]
         self.home: dict = {}  # document -> [subject, ...]
         for s, first in seen.items():
             self.home.setdefault(typed.get(s, first), []).append(s)
 
     def types(self, node) -> list:
-        return [o for p, o in self.about.get(node, ()) if p == _TYPE]
+        return [o for p, o in self.about.get(node, ()) if _same(p, _TYPE)]
 
     def check_set(self, subjects: list) -> list:
         mine = set(subjects)
@@ -346,7 +348,7 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
     sub = {c: set(v) for c, v in shapes.sub.items()}
     for s_, p, o in _chain(triples, ont):
         about.setdefault(s_, {}).setdefault(p, {})[o] = None
-        if p == _SUBCLASS:
+        if _same(p, _SUBCLASS):
             sub.setdefault(s_, set()).add(o)
     closure: dict = {}
 

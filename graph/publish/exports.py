@@ -128,12 +128,24 @@ def _triples(g) -> list:
     return g.triples() if isinstance(g, Quads) else list(g.triples((None, None, None)))
 
 
+#: a predicate (always an IRI) compared by its text in C: rdflib's ``URIRef.__eq__`` is Python code,
+#: run for each of hundreds of thousands of triples
+_same = str.__eq__
+
+
 def _plain(triples) -> bool:
     """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
-    never makes either; anything else is written by rdflib itself)."""
-    lists = {RDF.first, RDF.rest, RDF.nil}  # IRIs: a literal is never one of them
-    return not any(isinstance(s, BNode) or isinstance(o, BNode) or s in lists or p in lists
-                   or (not isinstance(o, Literal) and o in lists) for s, p, o in triples)
+    never makes either; anything else is written by rdflib itself). Checked column by column (the
+    kinds of term met, then the IRIs against rdf:first, rdf:rest, rdf:nil), not term by term."""
+    if not triples:
+        return True
+    subjects, predicates, objects = zip(*triples)
+    kinds = set(map(type, subjects)) | set(map(type, objects))
+    if any(issubclass(k, BNode) for k in kinds):
+        return False
+    lists = {str(RDF.first), str(RDF.rest), str(RDF.nil)}  # IRIs: a literal is never one of them
+    return (lists.isdisjoint(map(str, set(predicates))) and lists.isdisjoint(map(str, set(subjects)))
+            and lists.isdisjoint(str(o) for o in set(o for o in objects if not isinstance(o, Literal))))
 
 
 def write_turtle(g, fh: TextIO) -> None:
@@ -152,7 +164,7 @@ def write_turtle(g, fh: TextIO) -> None:
         about.setdefault(s, {}).setdefault(p, []).append(o)
         refs[o] = refs.get(o, 0) + 1
         pname(s, False)
-        if p != a:
+        if not _same(p, a):
             pname(p, True)
         pname(o, False)
         if isinstance(o, Literal) and o.datatype:
@@ -166,7 +178,7 @@ def write_turtle(g, fh: TextIO) -> None:
         fh.write(f"@prefix {prefix}: <{uri}> .\n")
     for subject in top + [s for _, _, s in rest]:
         props = about[subject]
-        order = [p for p in (a, label_p) if p in props] + sorted(p for p in props if p != a and p != label_p)
+        order = [p for p in (a, label_p) if p in props] + sorted(p for p in props if not _same(p, a) and not _same(p, label_p))
         parts = ["\n", label(subject, 0)]
         for i, predicate in enumerate(order):
             parts.append(" " if i == 0 else " ;\n    ")
@@ -295,13 +307,14 @@ def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
         node = nodes.get(s)
         if node is None:
             node = nodes[s] = {"@id": str(s)}
-        if p == a and isinstance(o, URIRef):
+        is_type = _same(p, a)
+        if is_type and isinstance(o, URIRef):
             node.setdefault("@type", []).append(str(o))
         else:
             value = values.get(o)
             if value is None:
                 value = values[o] = _jsonld_value(o, plain_types)
-            node.setdefault("@type" if p == a else str(p), []).append(value)
+            node.setdefault("@type" if is_type else str(p), []).append(value)
     for i, s in enumerate(sorted(nodes, key=str)):
         fh.write((",\n" if i else "") + indent + jsontext.dumps(_jsonld_sorted(nodes[s]), 1, True, indent))
 

@@ -719,6 +719,70 @@ class Direct:
                 self.store.quads_for_pattern(None, ox.NamedNode(str(predicate)), pattern, ox.DefaultGraph())]
 
 
+class Scanned(Direct):
+    """:class:`Direct` with the predicate scans and the catalog's column reads answered from quads
+    held in memory (the build has them: Oxigraph's on-disk store decodes every term it returns, a
+    few microseconds each, which was most of the page's and the listings' time in ``drivers build``).
+    SELECT queries still go to the store. The terms are the same either way (the store was loaded
+    from these quads); each scan is in the quads' order (callers never depend on a scan's order)."""
+
+    def __init__(self, store, quads):
+        super().__init__(store)
+        self._quads = quads
+        self._by_pred: dict | None = None
+        self._objects: dict = {}  # predicate -> subject -> its objects (kept: the graph never changes)
+
+    def _index(self) -> dict:
+        if self._by_pred is None:
+            by_pred: dict = {}
+            for s, p, o in self._quads.triples():  # the union: a triple stated twice once
+                by_pred.setdefault(p, []).append((s, o))
+            self._by_pred = by_pred
+        return self._by_pred
+
+    def _objects_of(self, pred) -> dict:
+        """subject -> its objects of ``pred`` (worked out once)."""
+        out = self._objects.get(pred)
+        if out is None:
+            out = self._objects[pred] = {}
+            for s, o in self._index().get(pred, ()):
+                out.setdefault(s, []).append(o)
+        return out
+
+    def pairs(self, predicate, obj=None) -> list[tuple]:
+        rows = self._index().get(predicate, [])
+        return list(rows) if obj is None else [(s, o) for s, o in rows if o == obj]
+
+    def columns(self, cls, cols: dict[str, str], prefixes: dict[str, str]) -> dict:
+        """What :meth:`graph.answers.catalog.Catalog._columns` answers (node of class ``cls`` with an
+        id and a title -> {column: value}, literals as their text), from the scans: each column's
+        path (``prefix:name`` steps joined by ``/``) followed through the predicate index, the
+        smallest value (by its text) where there are several, as the query path takes."""
+        from rdflib import RDF, Literal, URIRef
+
+        def step(name: str) -> dict:
+            prefix, _, local_name = name.partition(":")
+            return self._objects_of(URIRef(prefixes[prefix] + local_name))
+
+        def plain(v):
+            return str(v) if isinstance(v, Literal) else v
+        members = [s for s, types in self._objects_of(RDF.type).items() if cls in types]
+        ids, titles = step("dcterms:identifier"), step("dcterms:title")
+        found: dict = {}
+        for n in members:
+            if n in ids and n in titles:
+                found[n] = {"id": plain(min(ids[n], key=str)), "title": plain(min(titles[n], key=str))}
+        for c, path in cols.items():
+            hops = [step(name) for name in path.split("/")]
+            for n, d in found.items():
+                values = [n]
+                for hop in hops:
+                    values = [o for v in values for o in hop.get(v, ())]
+                if values:
+                    d[c] = plain(min(values, key=str))
+        return found
+
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
