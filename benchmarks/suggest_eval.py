@@ -5,10 +5,13 @@ type for every method and baseline; then how often the default is confident and 
 confident first suggestion is right. Re-run it after the data's links change.
 
     python benchmarks/suggest_eval.py            # a few minutes
+    python benchmarks/suggest_eval.py --ltr      # also learning to rank fitted inside each fold
+                                                 # (benchmarks/suggest_ltr.py; numpy), against the default
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -62,6 +65,10 @@ def confidence(ev: sg.Evaluation, queries) -> str:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ltr", action="store_true",
+                    help="also the learning-to-rank rows (benchmarks/suggest_ltr.py), fitted inside each fold")
+    args = ap.parse_args()
     t0 = time.perf_counter()
     b = build_graph(ROOT / "data", check=False)
     ev = sg.Evaluation(b.data, b.nx)
@@ -83,6 +90,13 @@ def main() -> None:
     print("\n## confidence (the default)\n")
     print("- leave one document out: " + confidence(ev, cv_queries))
     print("- paraphrases: " + confidence(ev, para_queries))
+    if args.ltr:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import suggest_ltr as ltr
+
+        print("\n# learning to rank, fitted strictly inside each fold (benchmarks/suggest_ltr.py), "
+              "against the default")
+        ltr.print_tables(ltr.run(b, ev, tuple(ltr.VARIANTS)), tuple(ltr.VARIANTS))
     print(f"\n({time.perf_counter() - t0:.0f} s)")
 
 
