@@ -59,3 +59,21 @@ def test_a_warm_build_and_validate_do_not_import_networkx(tiny_copy: Path, tmp_p
     loaded("build", "--out", out)  # makes the store cache (written from the NetworkX view)
     assert "LOADED False" in loaded("build", "--out", out)
     assert "LOADED False" in loaded("validate")
+
+
+def test_graph_ttl_is_copied_whole_into_graph_shacl_ttl_when_too_big_to_hold(tiny_built, tmp_path: Path, monkeypatch):
+    """graph.ttl's text is written once and copied for the other file: held in memory while small, in a
+    temporary file past ``KEEP_TURTLE``. Either way both files hold the same, whole Turtle."""
+    from graph.publish import exports
+    write_exports(tiny_built, tmp_path / "held")
+    monkeypatch.setattr(exports, "KEEP_TURTLE", 100)  # the tiny graph's Turtle is thousands of characters
+    calls = []
+    real = exports.write_turtle
+    monkeypatch.setattr(exports, "write_turtle", lambda *a: calls.append(1) or real(*a))
+    write_exports(tiny_built, tmp_path / "spooled")
+    assert calls == [1]  # written once, copied once
+    for name in ("graph.ttl", "graph-shacl.ttl"):
+        held, spooled = (tmp_path / d / name for d in ("held", "spooled"))
+        assert spooled.read_bytes() == held.read_bytes()
+    text = (tmp_path / "spooled" / "graph.ttl").read_text(encoding="utf-8")
+    assert len(text) > 100 and text in (tmp_path / "spooled" / "graph-shacl.ttl").read_text(encoding="utf-8")

@@ -72,37 +72,47 @@ def _quads(ds) -> Quads:
 
 
 class _Terms(dict):
-    """term -> its N-Triples text, each worked out once (rdflib's own functions, so the text is
-    what ``serialize(format="nt")`` writes)."""
+    """id(term) -> (term, its N-Triples text), each worked out once (rdflib's own functions, so the
+    text is what ``serialize(format="nt")`` writes). Keyed by identity: hashing a Literal runs Python
+    code, and ``rdf.build`` makes one term per distinct value, so equal terms are mostly the same
+    object (an equal one that is not is only worked out again). The term is kept, so no id is reused."""
 
-    def __missing__(self, t) -> str:
-        from rdflib.plugins.serializers.nt import _quoteLiteral
-        text = self[t] = _quoteLiteral(t) if isinstance(t, Literal) else t.n3()
-        return text
+    def text(self, t) -> str:
+        m = self.get(id(t))
+        if m is None:
+            from rdflib.plugins.serializers.nt import _quoteLiteral
+            m = self[id(t)] = (t, _quoteLiteral(t) if isinstance(t, Literal) else t.n3())
+        return m[1]
 
 
-def _nt_lines(triples, terms: _Terms, tail: str = " .") -> list[str]:
-    return sorted({f"{terms[s]} {terms[p]} {terms[o]}{tail}" for s, p, o in triples})
+def _nt_lines(triples, terms: _Terms, tail: str = " .") -> set[str]:
+    nt = terms.text
+    return {f"{nt(s)} {nt(p)} {nt(o)}{tail}" for s, p, o in triples}
 
 
-def write_nquads(ds, fh: TextIO) -> None:
+def write_nquads(ds, fh: TextIO, terms: _Terms | None = None) -> None:
     """N-Quads, one statement a line, sorted: the canonical form for diffs and comparisons."""
-    q, terms = _quads(ds), _Terms()
+    q, terms = _quads(ds), _Terms() if terms is None else terms
     lines = sorted(line for name in q.names()
                    for line in _nt_lines(q.graphs[name], terms, f" {URIRef(name).n3()} ."))
-    for line in lines:
-        fh.write(line + "\n")
+    _write_lines(fh, lines)
     if not lines:
         fh.write("\n")
 
 
-def write_trig(ds, fh: TextIO) -> None:
+def _write_lines(fh: TextIO, lines: list[str], indent: str = "", chunk: int = 10_000) -> None:
+    """Each line, indented and ended, written a chunk at a time (not one call a line)."""
+    sep = "\n" + indent
+    for i in range(0, len(lines), chunk):
+        fh.write(indent + sep.join(lines[i:i + chunk]) + "\n")
+
+
+def write_trig(ds, fh: TextIO, terms: _Terms | None = None) -> None:
     """TriG with one block per named graph, graphs and statements sorted."""
-    q, terms = _quads(ds), _Terms()
+    q, terms = _quads(ds), _Terms() if terms is None else terms
     for i, name in enumerate(q.names()):
         fh.write(("\n" if i else "") + f"<{name}> {{\n")
-        for line in _nt_lines(q.graphs[name], terms):
-            fh.write(f"  {line}\n")
+        _write_lines(fh, sorted(_nt_lines(q.graphs[name], terms)), "  ")
         fh.write("}\n")
 
 
@@ -364,33 +374,37 @@ def jsonld(g) -> str:
     return _text(write_jsonld, g)
 
 
-#: graph.ttl's text is kept for graph-shacl.ttl up to this size (larger: written again, streamed)
+#: graph.ttl's text is held in memory for graph-shacl.ttl up to this size (larger: in a temporary file)
 KEEP_TURTLE = 32_000_000
 
 
 def _turtle_once(q, fh: TextIO, kept: dict) -> None:
-    """graph.ttl's text, streamed to ``fh``: the copy in ``kept`` if the other file that holds it
-    was written first, else written and a copy kept while it stays small (files are written in
-    name order, so graph-shacl.ttl comes before graph.ttl)."""
-    if "text" in kept:
-        fh.write(kept["text"])
+    """graph.ttl's text, streamed to ``fh``: copied from ``kept["copy"]`` if the other file that holds
+    it was written first, else written once with a copy kept — in memory while it is small, then in a
+    temporary file (the text of 256 partnerships is hundreds of MB: written twice, it cost 12 s; held,
+    it would be as much memory). Files are written in name order, so graph-shacl.ttl comes first;
+    whichever file comes second uses the copy and closes it (one left unused, when a write fails
+    part-way, is an unnamed temporary file, gone when it is garbage-collected)."""
+    import shutil
+    import tempfile
+    copy = kept.pop("copy", None)
+    if copy is not None:
+        copy.seek(0)
+        shutil.copyfileobj(copy, fh, 1 << 20)
+        copy.close()
         return
-    parts: list[str] | None = []
-    size = 0
+    copy = tempfile.SpooledTemporaryFile(max_size=KEEP_TURTLE, mode="w+", encoding="utf-8", newline="\n")
 
     class Tee:
         def write(self, text: str) -> None:
-            nonlocal parts, size
             fh.write(text)
-            if parts is not None:
-                size += len(text)
-                if size > KEEP_TURTLE:
-                    parts = None  # too big to hold: graph-shacl.ttl writes it again
-                else:
-                    parts.append(text)
-    write_turtle(q, Tee())
-    if parts is not None:
-        kept["text"] = "".join(parts)
+            copy.write(text)
+    try:
+        write_turtle(q, Tee())
+    except BaseException:
+        copy.close()
+        raise
+    kept["copy"] = copy
 
 
 def write_shacl_ready(q: Quads, fh: TextIO, kept: dict | None = None) -> None:
@@ -491,12 +505,13 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
     """
     cat = Catalog(g)
     kept: dict = {}  # graph.ttl's text, for graph-shacl.ttl, when it is small enough to hold
+    terms = _Terms()  # each term's N-Triples text, for graph.nq and graph.trig
 
     def rows(type_name: str, columns: list[str], edition: int | None = None):
         return lambda fh: write_csv(fh, cat.list(type_name, edition=edition), columns)
     files = {
-        out / "graph.trig": lambda fh: write_trig(q, fh),
-        out / "graph.nq": lambda fh: write_nquads(q, fh),
+        out / "graph.trig": lambda fh: write_trig(q, fh, terms),
+        out / "graph.nq": lambda fh: write_nquads(q, fh, terms),
         out / "graph.ttl": lambda fh: _turtle_once(q, fh, kept),
         out / "graph.jsonld": lambda fh: write_jsonld(q, fh),
         out / "graph-shacl.ttl": lambda fh: write_shacl_ready(q, fh, kept=kept),
