@@ -24,7 +24,10 @@ Rows (each a whole process; "cold" starts with empty caches):
 
 Medians of ``--runs`` (the cold rows rebuild from empty caches each run).
 
-    python benchmarks/scale.py --sizes 1,8,32,128,256 [--runs 1] [--editions 2] [--only build,why]
+    python benchmarks/scale.py --sizes 1,8,32,128,256 [--runs 1] [--editions 2] [--only build,why] [--interleave]
+
+With ``--interleave`` the cold rows take turns (cache, build, cache, build ...), so a shared machine's
+drift during the run falls on both; the build/cache and list/why ratios are printed per size.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ def run(cmd: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float, str]
 
 
 CLOCK = "cpu"
+INTERLEAVE = False
 
 
 CACHE = ("from pathlib import Path; import sys; from graph.store.local import ensure_cache; "
@@ -104,15 +108,15 @@ def measure(n: int, editions: int, runs: int, tmp: Path, only: set[str]) -> dict
     out = tmp / "out"
     base_env = {**os.environ, "PYTHONHASHSEED": "0"}
 
+    def cold_once(argv: list[str]) -> tuple[float, float]:
+        cache = tmp / "cache-cold"
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        s, m, _ = run(argv, {**base_env, "DRIVERS_CACHE_DIR": str(cache)})
+        return s, m
+
     def cold(argv: list[str]) -> tuple[float, float]:
-        times, peaks = [], []
-        for _ in range(runs):
-            cache = tmp / "cache-cold"
-            shutil.rmtree(cache, ignore_errors=True)
-            shutil.rmtree(out, ignore_errors=True)
-            s, m, _ = run(argv, {**base_env, "DRIVERS_CACHE_DIR": str(cache)})
-            times.append(s)
-            peaks.append(m)
+        times, peaks = zip(*(cold_once(argv) for _ in range(runs)))
         return statistics.median(times), max(peaks)
 
     warm_env = {**base_env, "DRIVERS_CACHE_DIR": str(tmp / f"cache-warm-{n}")}
@@ -126,12 +130,21 @@ def measure(n: int, editions: int, runs: int, tmp: Path, only: set[str]) -> dict
         return statistics.median(times), max(peaks)
 
     res: dict = {}
-    if "cache" in only:
-        res["cache"] = cold([sys.executable, "-c", CACHE, str(data)])
-    if "build" in only:
-        res["build"] = cold([*drivers, "build", "--out", str(out), "--quiet"])
-    if "build-nopage" in only:
-        res["build-nopage"] = cold([sys.executable, "-c", NOPAGE, str(data), str(out)])
+    colds = {"cache": [sys.executable, "-c", CACHE, str(data)],
+             "build": [*drivers, "build", "--out", str(out), "--quiet"],
+             "build-nopage": [sys.executable, "-c", NOPAGE, str(data), str(out)]}
+    colds = {name: argv for name, argv in colds.items() if name in only}
+    if INTERLEAVE:  # one run of each cold row in turn, `runs` times: a machine that slows down part-way
+        # slows every row alike, so their ratios hold (on a shared machine, run to run varies by a third)
+        got: dict = {name: ([], []) for name in colds}
+        for _ in range(runs):
+            for name, argv in colds.items():
+                s, m = cold_once(argv)
+                got[name][0].append(s)
+                got[name][1].append(m)
+        res.update({name: (statistics.median(t), max(m)) for name, (t, m) in got.items()})
+    else:
+        res.update({name: cold(argv) for name, argv in colds.items()})
     if only & {"build-warm", "validate"}:  # fills the warm caches: the validation cache and the store cache
         run([*drivers, "build", "--out", str(out), "--quiet"], warm_env)
     elif only - {"cache", "build", "build-nopage"}:  # the read rows need only the store cache
@@ -161,9 +174,11 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="keep the synthetic data and caches in this folder")
     ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu",
                     help="cpu: the process's CPU time, user + system (default); wall: elapsed time")
+    ap.add_argument("--interleave", action="store_true",
+                    help="run the cold rows (cache, build, build-nopage) in turn, one run each, --runs times")
     args = ap.parse_args()
-    global CLOCK
-    CLOCK = args.clock
+    global CLOCK, INTERLEAVE
+    CLOCK, INTERLEAVE = args.clock, args.interleave
     sizes = [int(s) for s in args.sizes.split(",")]
     only = set(args.only.split(","))
     unknown = only - set(ROWS)
@@ -192,8 +207,14 @@ def main() -> None:
             ta, tb = results[a][r][0], results[b][r][0]
             ks.append(f"{math.log(tb / ta) / math.log(b / a):.2f}" if ta > 0 and tb > 0 and b != a else "-")
         print(f"| {r} | " + " | ".join(cells) + " | " + " / ".join(ks) + " |")
-    print(f"\n({args.clock} time; medians of {args.runs} run(s); {args.editions} editions per partnership; "
-          f"Python {sys.version.split()[0]}; time ∝ size^k)")
+    for n in sizes:  # the issue's targets are ratios within one run
+        got = results[n]
+        ratios = [f"{a}/{b} {got[a][0] / got[b][0]:.2f}" for a, b in (("build", "cache"), ("list", "why"))
+                  if a in got and b in got and got[b][0] > 0]
+        if ratios:
+            print(f"{n} partnerships: " + ", ".join(ratios))
+    print(f"\n({args.clock} time; medians of {args.runs} run(s){', cold rows interleaved' if args.interleave else ''}; "
+          f"{args.editions} editions per partnership; Python {sys.version.split()[0]}; time ∝ size^k)")
 
 
 if __name__ == "__main__":

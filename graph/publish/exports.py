@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -81,8 +82,18 @@ class _Terms(dict):
         m = self.get(id(t))
         if m is None:
             from rdflib.plugins.serializers.nt import _quoteLiteral
-            m = self[id(t)] = (t, _quoteLiteral(t) if isinstance(t, Literal) else t.n3())
+            if isinstance(t, Literal):
+                text = _quoteLiteral(t)
+            elif type(t) is URIRef and not _NOT_IN_IRI.search(t):
+                text = f"<{t}>"  # what URIRef.n3() gives, its check for such characters done in C
+            else:
+                text = t.n3()  # a blank node; or an IRI rdflib refuses to write, with its own error
+            m = self[id(t)] = (t, text)
         return m[1]
+
+
+#: the characters rdflib's ``URIRef.n3()`` refuses in an IRI (``rdflib.term._invalid_uri_chars``)
+_NOT_IN_IRI = re.compile("[" + re.escape('<>" {}|\\^`') + "]")
 
 
 def _nt_lines(triples, terms: _Terms, tail: str = " .") -> set[str]:
@@ -339,25 +350,29 @@ def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
         if _same(p, a) and isinstance(o, URIRef):
             value = types.get(o)
             if value is None:
-                text = enc(str(o))
-                value = types[o] = (text, text)
+                value = types[o] = (None, enc(str(o)))
             key = "@type"
         else:
             value = texts.get(o)
             if value is None:
                 v = _jsonld_value(o, plain_types)
-                value = texts[o] = (json.dumps(v, sort_keys=True, ensure_ascii=False), jsontext.dumps(v, 1, True, item))
+                value = texts[o] = (v, jsontext.dumps(v, 1, True, item))
             key = "@type" if _same(p, a) else str(p)
         node.setdefault(key, []).append(value)
     inner, close = ",\n" + indent + " ", "\n" + indent + " ]"
     for i, s in enumerate(sorted(nodes, key=str)):
         parts = [",\n" if i else "", indent, "{\n", indent, ' "@id": ', enc(str(s))]
         for key, values in sorted(nodes[s].items()):
-            if len(values) > 1:
-                values = sorted(values)  # by the sort key (the value's compact JSON), then its text
+            if len(values) > 1:  # by the value's compact JSON, as _jsonld_sorted sorts (an @type: its text)
+                values = sorted(values, key=_jsonld_key)
             parts += [inner, enc(key), ": [\n", ",\n".join(item + text for _, text in values), close]
         parts += ["\n", indent, "}"]
         fh.write("".join(parts))
+
+
+def _jsonld_key(value: tuple):
+    v, text = value
+    return (text if v is None else json.dumps(v, sort_keys=True, ensure_ascii=False)), text
 
 
 def _jsonld_rdflib(g: Graph) -> str:
