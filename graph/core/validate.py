@@ -397,11 +397,25 @@ def _check_shape(shape: Shape, focus, values: list, about: dict, classes, top: b
     """(severity, path, message, constraint) for each failure of ``shape`` on ``values``."""
     props = about.get(focus, {})
     for name, arg in shape.constraints:
+        if not values and name in _VALUE_PARAMS:
+            continue  # a constraint on each value: nothing to check (what _failures finds too)
         for bad, msg in _failures(name, arg, values, props, shape, about, classes):
             yield shape.severity, shape.path, shape.message or msg, name
     if top:
         for prop in shape.properties:
-            yield from _check_shape(prop, focus, list(props.get(prop.path, ())), about, classes)
+            values = props.get(prop.path)
+            if values or not _values_only(prop):  # a property the node lacks, with only value checks: passes
+                yield from _check_shape(prop, focus, list(values or ()), about, classes)
+
+
+_ONLY_VALUES: dict = {}  # id(property shape) -> its constraints are all per-value (the shape is kept)
+
+
+def _values_only(shape: Shape) -> bool:
+    got = _ONLY_VALUES.get(id(shape))
+    if got is None or got[0] is not shape:
+        got = _ONLY_VALUES[id(shape)] = (shape, all(name in _VALUE_PARAMS for name, _ in shape.constraints))
+    return got[1]
 
 
 def _conforms(shape: Shape, node, about: dict, classes) -> bool:
