@@ -403,23 +403,38 @@ def _turtle_once(q, fh: TextIO, kept: dict) -> None:
     import shutil
     import tempfile
     copy = kept.pop("copy", None)
+    if isinstance(copy, list):
+        fh.write("".join(copy))
+        return
     if copy is not None:
         copy.seek(0)
         shutil.copyfileobj(copy, fh, 1 << 20)
         copy.close()
         return
-    copy = tempfile.SpooledTemporaryFile(max_size=KEEP_TURTLE, mode="w+", encoding="utf-8", newline="\n")
+    parts: list[str] = []
+    size = 0
+    spill = None
 
     class Tee:
         def write(self, text: str) -> None:
+            nonlocal size, spill
             fh.write(text)
-            copy.write(text)
+            if spill is not None:
+                spill.write(text)
+                return
+            parts.append(text)
+            size += len(text)
+            if size > KEEP_TURTLE:  # too big to hold: on to an unnamed temporary file
+                spill = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+                spill.write("".join(parts))
+                parts.clear()
     try:
         write_turtle(q, Tee())
     except BaseException:
-        copy.close()
+        if spill is not None:
+            spill.close()
         raise
-    kept["copy"] = copy
+    kept["copy"] = spill if spill is not None else parts
 
 
 def write_shacl_ready(q: Quads, fh: TextIO, kept: dict | None = None) -> None:
