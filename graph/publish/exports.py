@@ -340,8 +340,8 @@ def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
     nodes: dict = {}
     a, plain_types = RDF.type, _plain_literal_types()
     item = indent + "  "  # where a list's items sit
-    texts: dict = {}  # term -> (its sort key, its text as a list item): read only, one dict serves every use
-    types: dict = {}  # class IRI -> (its sort key, its text) as an @type entry
+    texts: dict = {}  # term -> (its JSON-LD value, its text as a list item): read only, one dict serves every use
+    types: dict = {}  # class IRI -> (None, its text as an @type entry)
     enc = jsontext.encode_string
     for s, p, o in triples:
         node = nodes.get(s)
