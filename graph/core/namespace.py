@@ -127,3 +127,8 @@ class DG(DefinedNamespace):
     linkText: URIRef
     crossReference: URIRef
     order: URIRef
+
+
+#: two IRIs (a predicate is always one) compared by their text, in C: rdflib's ``URIRef.__eq__`` is
+#: Python code, and the build compares predicates for each of hundreds of thousands of triples
+same_iri = str.__eq__

@@ -34,6 +34,7 @@ import os
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -41,6 +42,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SH, XSD
 
 from .namespace import DG
+from .namespace import same_iri as _same
 from .paths import ONTOLOGY, VALIDATION_CACHE, cache_root
 from .view import reach
 
@@ -132,6 +134,11 @@ class Shape:
     constraints: list = None  # [(parameter, value)]
     properties: list = None  # property shapes, on a node shape only
     targets: list = None  # [(kind, value)], on a node shape only
+
+    @cached_property
+    def values_only(self) -> bool:
+        """Every constraint checks each value on its own (so a property with no values passes them all)."""
+        return all(name in _VALUE_PARAMS for name, _ in self.constraints)
 
 
 #: the SHACL Core parameters the built-in engine checks (each looks only at the focus node's own
@@ -270,8 +277,6 @@ def _graphs_of(source) -> dict:
 
 
 _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # looked up once: DefinedNamespace attributes are slow
-#: a predicate (always an IRI) compared by its text in C (rdflib's ``URIRef.__eq__`` is Python code)
-_same = str.__eq__
 
 
 class _Index:
@@ -404,18 +409,8 @@ def _check_shape(shape: Shape, focus, values: list, about: dict, classes, top: b
     if top:
         for prop in shape.properties:
             values = props.get(prop.path)
-            if values or not _values_only(prop):  # a property the node lacks, with only value checks: passes
+            if values or not prop.values_only:  # a property the node lacks, with only value checks: passes
                 yield from _check_shape(prop, focus, list(values or ()), about, classes)
-
-
-_ONLY_VALUES: dict = {}  # id(property shape) -> its constraints are all per-value (the shape is kept)
-
-
-def _values_only(shape: Shape) -> bool:
-    got = _ONLY_VALUES.get(id(shape))
-    if got is None or got[0] is not shape:
-        got = _ONLY_VALUES[id(shape)] = (shape, all(name in _VALUE_PARAMS for name, _ in shape.constraints))
-    return got[1]
 
 
 def _conforms(shape: Shape, node, about: dict, classes) -> bool:
@@ -473,10 +468,8 @@ class _Where:
     def __init__(self, shape):
         self.shape = shape
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # what an f-string writes
         return _short(self.shape.path) if self.shape.path is not None else "the node"
-
-    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731 - f-strings call __format__
 
 
 def _value_ok(name: str, arg, v, about: dict, classes) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from ..core import jsontext
+from ..core.namespace import same_iri as _same
 from ..core.rdf import Quads, namespaced_graph
 
 from ..web import page as viz
@@ -149,11 +150,6 @@ def _triples(g) -> list:
     return g.triples() if isinstance(g, Quads) else list(g.triples((None, None, None)))
 
 
-#: a predicate (always an IRI) compared by its text in C: rdflib's ``URIRef.__eq__`` is Python code,
-#: run for each of hundreds of thousands of triples
-_same = str.__eq__
-
-
 def _plain(triples) -> bool:
     """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
     never makes either; anything else is written by rdflib itself). Checked column by column (the
@@ -181,14 +177,14 @@ def write_turtle(g, fh: TextIO) -> None:
     pname, a, label_p = names.get_pname, RDF.type, RDFS.label
     about: dict = {}
     refs: dict = {}
-    verbs: dict = {}
+    verbs: set = set()
     for s, p, o in triples:  # rdflib's preprocess, in its order: generated prefixes are numbered as met
         props = about.get(s)
         if props is None:  # each term is named once, when first met (naming it again changes nothing)
             props = about[s] = {}
             pname(s, False)
         if p not in verbs:
-            verbs[p] = None
+            verbs.add(p)
             if not _same(p, a):
                 pname(p, True)
         props.setdefault(p, []).append(o)
@@ -214,7 +210,7 @@ def write_turtle(g, fh: TextIO) -> None:
         parts = ["\n", label(subject, 0)]
         for i, predicate in enumerate(order):
             parts.append(" " if i == 0 else " ;\n    ")
-            parts.append("a" if predicate is a or _same(predicate, a) else label(predicate, 1))
+            parts.append("a" if _same(predicate, a) else label(predicate, 1))
             objects = props[predicate]
             if len(objects) > 1:
                 objects = sorted(objects)
