@@ -238,6 +238,14 @@ class Shapes:
             raise Unsupported("a property shape inside a logical constraint")
         return self._shape(node)
 
+    @cached_property
+    def about(self) -> dict:
+        """The shapes graph's triples as the built-in engine reads them: subject -> {predicate: {object: None}}."""
+        out: dict = {}
+        for s, p, o in self.g:
+            out.setdefault(s, {}).setdefault(p, {})[o] = None
+        return out
+
     def supers(self, cls) -> set:
         """``cls`` and every class above it."""
         if cls not in self.superclasses:
@@ -280,33 +288,83 @@ _TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf  # looked up once: DefinedNamespace
 
 
 class _Index:
-    """The union indexed by subject, with each subject's home document."""
+    """The union indexed by subject, then predicate (subject -> {predicate: {object: None}}, what
+    the built-in engine reads too), with each subject's home document; made in one pass."""
 
     def __init__(self, graphs: dict):
-        self.about: dict = {}  # subject -> {(p, o): None}
+        about: dict = {}
         typed: dict = {}  # subject -> first graph stating its type
         seen: dict = {}  # subject -> first graph where it is a subject
+        kinds: dict = {}  # predicate -> whether it is rdf:type
         for name in sorted(graphs, key=str):
+            last = None
             for s, p, o in graphs[name]:
-                self.about.setdefault(s, {})[(p, o)] = None
-                if _same(p, _TYPE):
-                    typed.setdefault(s, name)
-                seen.setdefault(s, name)
-        self.subclass = [(s, p, o) for s, about in self.about.items() for p, o in about if _same(p, _SUBCLASS)]
+                if s is not last:  # a document states a record's triples together: one look-up each
+                    props = about.get(s)
+                    if props is None:
+                        props = about[s] = {}
+                        seen[s] = name
+                    last = s
+                values = props.get(p)
+                if values is None:
+                    props[p] = {o: None}
+                    # a predicate new to this subject: only then can it be a first rdf:type
+                    is_type = kinds.get(p)
+                    if is_type is None:
+                        is_type = kinds[p] = _same(p, _TYPE)
+                    if is_type:
+                        typed.setdefault(s, name)
+                else:
+                    values[o] = None
+        self.about = about
+        self.predicates = {p: p for p in kinds}  # each predicate as the object the index keys it by
+        self.subclass = [(s, p, o) for s, props in about.items() for p, values in props.items()
+                         if _same(p, _SUBCLASS) for o in values]
         self.home: dict = {}  # document -> [subject, ...]
+        self.home_of: dict = {}  # subject -> document
         for s, first in seen.items():
-            self.home.setdefault(typed.get(s, first), []).append(s)
+            name = typed.get(s, first)
+            self.home.setdefault(name, []).append(s)
+            self.home_of[s] = name
+        self._type_lines: dict = {}
 
     def types(self, node) -> list:
-        return [o for p, o in self.about.get(node, ()) if _same(p, _TYPE)]
+        return [o for p, values in self.about.get(node, {}).items() if _same(p, _TYPE) for o in values]
 
     def check_set(self, subjects: list) -> list:
         mine = set(subjects)
-        triples = [(s, p, o) for s in subjects for p, o in self.about[s]]
+        about = self.about
+        triples = [(s, p, o) for s in subjects for p, values in about[s].items() for o in values]
         context = {o for _, _, o in triples if not isinstance(o, Literal) and o not in mine}
         triples += [(o, _TYPE, t) for o in sorted(context, key=str) for t in self.types(o)]
         triples += [t for t in self.subclass if t[0] not in mine]
         return triples
+
+    def digest(self, subjects: list, salt: str, nt: NTerms) -> str:
+        """The SHA-256 of ``salt`` and the sorted, distinct N-Triples lines of
+        :meth:`check_set`, made from the index without the check set itself."""
+        about, lines, context = self.about, set(), set()
+        add = lines.add
+        for s in subjects:
+            ns = nt[s]
+            for p, values in about[s].items():
+                head = f"{ns} {nt[p]} "
+                for o in values:
+                    add(f"{head}{nt[o]} .\n")
+                    if not isinstance(o, Literal):
+                        context.add(o)
+        mine = set(subjects)
+        type_lines = self._type_lines
+        for o in context:
+            if o not in mine:
+                found = type_lines.get(o)
+                if found is None:
+                    found = type_lines[o] = [f"{nt[o]} {nt[_TYPE]} {nt[t]} .\n" for t in self.types(o)]
+                lines.update(found)
+        lines.update(f"{nt[s]} {nt[p]} {nt[o]} .\n" for s, p, o in self.subclass if s not in mine)
+        h = hashlib.sha256(salt.encode() + b"\0")
+        h.update("".join(sorted(lines)).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
 
 
 def _nt(t) -> str:
@@ -322,14 +380,6 @@ class NTerms(dict):
     def __missing__(self, t) -> str:
         text = self[t] = _nt(t)
         return text
-
-
-def _digest(triples: list, salt: str, nt: NTerms | None = None) -> str:
-    nt = NTerms() if nt is None else nt
-    h = hashlib.sha256(salt.encode() + b"\0")
-    for line in sorted({f"{nt[s]} {nt[p]} {nt[o]} .\n" for s, p, o in triples}):
-        h.update(line.encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
 
 
 # -- engines ------------------------------------------------------------------------------------
@@ -350,11 +400,43 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
     if shapes is None:
         raise Unsupported("the shapes need pySHACL")
     about: dict = {}
-    sub = {c: set(v) for c, v in shapes.sub.items()}
+    subclass = []
     for s_, p, o in _chain(triples, ont):
         about.setdefault(s_, {}).setdefault(p, {})[o] = None
         if _same(p, _SUBCLASS):
-            sub.setdefault(s_, set()).add(o)
+            subclass.append((s_, o))
+    return _check_all(shapes, about, subclass, only)
+
+
+def _builtin_index(index: _Index, ont: Graph) -> list[Raw]:
+    """:func:`_builtin` on every triple of ``index`` with results for all its subjects, read from
+    the index itself (the ontology's triples laid over it, the index left as it is)."""
+    shapes = parsed_shapes(ont)
+    if shapes is None:
+        raise Unsupported("the shapes need pySHACL")
+    about = dict(index.about)
+    for s, props in shapes.about.items():
+        mine = about.get(s)
+        if mine is None:
+            about[s] = props
+        else:
+            both = {p: dict(values) for p, values in mine.items()}
+            for p, values in props.items():
+                both.setdefault(p, {}).update(values)
+            about[s] = both
+    return _check_all(shapes, about, [(s, o) for s, _, o in index.subclass], index.about, index.predicates)
+
+
+def _check_all(shapes: Shapes, about: dict, subclass: list, only, canon: dict | None = None) -> list[Raw]:
+    """Every node shape on its focus nodes in ``about`` (subject -> {predicate: {object: None}},
+    data and ontology), for focus nodes in ``only`` (all if None). A focus node that passes a
+    shape's quick test (:class:`_Quick`) passes it; any other is checked in full, message by message.
+    ``canon``: predicate -> the object ``about`` keys it by (see :class:`_Quick`)."""
+    canon = canon or {}
+    type_key = canon.get(_TYPE, _TYPE)
+    sub = {c: set(v) for c, v in shapes.sub.items()}
+    for s_, o in subclass:
+        sub.setdefault(s_, set()).add(o)
     closure: dict = {}
 
     def supers(c) -> set:
@@ -368,14 +450,15 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
         out = known.get(n)
         if out is None:
             out = known[n] = set()
-            for t in about.get(n, {}).get(_TYPE, ()):
+            for t in about.get(n, {}).get(type_key, ()):
                 out |= supers(t)
         return out
     instances: dict = {}
     for n, props in about.items():
-        if _TYPE in props and (only is None or n in only):
+        if type_key in props and (only is None or n in only):
             for c in classes(n):
                 instances.setdefault(c, []).append(n)
+    quick = _Quick(about, classes, canon)
     out: list = []
     for shape in shapes.node_shapes:
         focus: dict = {}
@@ -383,14 +466,164 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
             if kind == "targetClass":
                 focus.update(dict.fromkeys(instances.get(value, ())))
             elif kind == "targetSubjectsOf":
+                value = canon.get(value, value)
                 focus.update(dict.fromkeys(n for n, props in about.items() if value in props
                                            and (only is None or n in only)))
             elif only is None or value in only:
                 focus[value] = None
+        passes = quick.node_shape(shape)
         for f in focus:
+            if passes(f):
+                continue
             for sev, path, msg, comp in _check_shape(shape, f, [f], about, classes, top=True):
                 out.append((sev, f, path, msg, comp))
     return out
+
+
+_LANG_STRING, _STRING = RDF.langString, XSD.string
+
+
+class _Quick:
+    """Each shape as a test that is true exactly when :func:`_check_shape` finds nothing: a
+    specialised test for each parameter the bundled shapes use, and :func:`_failures` itself for
+    the rest. Almost every focus node passes, so few are checked again in full for the messages.
+
+    ``canon`` maps a predicate to the object the data's index uses for it, so that looking a
+    shape's path up finds the very key (an equal but other object costs a Python ``__eq__``)."""
+
+    def __init__(self, about: dict, classes, canon: dict):
+        self.about, self.classes, self.canon = about, classes, canon
+
+    def node_shape(self, shape: Shape):
+        """focus -> True when ``shape`` (with its property shapes) finds nothing on it."""
+        about = self.about
+        own = self.on_node(shape)
+        specs = [self.property_spec(prop) for prop in shape.properties]
+        empty: dict = {}
+        classes = self.classes
+
+        def passes(f) -> bool:
+            props = about.get(f, empty)
+            if own is not None and not own(f, props):
+                return False
+            for path, values_only, lo, hi, tests, set_params, prop in specs:
+                values = props.get(path)
+                if values:
+                    n = len(values)
+                    if n < lo or hi is not None and n > hi:
+                        return False
+                    for test in tests:
+                        for v in values:
+                            if not test(v):
+                                return False
+                elif values_only:
+                    continue  # a property the node lacks, with only value checks: passes
+                elif lo > 0 or hi is not None and hi < 0:
+                    return False
+                if set_params:
+                    listed = list(values or ())
+                    for name, arg in set_params:
+                        for _ in _failures(name, arg, listed, props, prop, about, classes):
+                            return False
+            return True
+        return passes
+
+    def on_node(self, shape: Shape):
+        """(node, its properties) -> True when ``shape``'s own constraints pass on the node itself
+        (its value nodes: the node alone); None when it has none."""
+        if not shape.constraints:
+            return None
+        value_tests = [self.value_test(name, arg) for name, arg in shape.constraints if name not in _SET_PARAMS]
+        about, classes = self.about, self.classes
+        set_params = [(name, arg) for name, arg in shape.constraints if name in _SET_PARAMS]
+
+        def passes(node, props) -> bool:
+            for test in value_tests:
+                if not test(node):
+                    return False
+            for name, arg in set_params:
+                for _ in _failures(name, arg, [node], props, shape, about, classes):
+                    return False
+            return True
+        return passes
+
+    def property_spec(self, prop: Shape) -> tuple:
+        """(path, values only, least count, most count or None, value tests, other parameters, shape)."""
+        lo, hi = 0, None  # sh:minCount and sh:maxCount, tested as counts
+        tests, set_params = [], []
+        for name, arg in prop.constraints:
+            if name in ("minCount", "maxCount") and str(arg).isdigit():
+                if name == "minCount":
+                    lo = max(lo, int(arg))
+                else:
+                    hi = int(arg) if hi is None else min(hi, int(arg))
+            elif name in _SET_PARAMS:
+                set_params.append((name, arg))
+            else:
+                tests.append(self.value_test(name, arg))
+        return self.canon.get(prop.path, prop.path), prop.values_only, lo, hi, tests, set_params, prop
+
+    def value_test(self, name: str, arg):
+        """value -> the same as ``_value_ok(name, arg, value, ...)``."""
+        about, classes = self.about, self.classes
+        if name == "class":
+            seen: dict = {}  # value -> passes (values repeat: the same plan, kind or partnership)
+
+            def of_class(v) -> bool:
+                ok = seen.get(v)
+                if ok is None:
+                    ok = seen[v] = not _literal(v) and arg in classes(v)
+                return ok
+            return of_class
+        if name == "datatype":
+            def datatype(v) -> bool:
+                if not _literal(v):
+                    return False
+                dt = v.datatype or (_LANG_STRING if v.language else _STRING)
+                return (dt is arg or dt == arg) and not v.ill_typed
+            return datatype
+        if name == "nodeKind":
+            kinds = str(arg)[len(str(SH)):]
+            return lambda v: ("Literal" if _literal(v) else "BlankNode" if _blank(v) else "IRI") in kinds
+        if name == "pattern":
+            search = arg.search
+            return lambda v: not _blank(v) and search(str(v)) is not None
+        if name == "minLength" and str(arg).isdigit():
+            n = int(arg)
+            return lambda v: not _blank(v) and len(str(v)) >= n
+        if name == "in":
+            return lambda v: v in arg
+        if name in ("or", "and", "xone", "not") and None not in (arg if name != "not" else [arg]):
+            if name == "not":
+                member = self.member(arg)
+                return lambda v: not member(v)
+            members = [self.member(m) for m in arg]
+            if name == "or":
+                return lambda v: any(m(v) for m in members)
+            if name == "and":
+                return lambda v: all(m(v) for m in members)
+            return lambda v: sum(m(v) for m in members) == 1
+        return lambda v: _value_ok(name, arg, v, about, classes)
+
+    def member(self, shape: Shape):
+        """node -> the same as ``_conforms(shape, node, ...)``."""
+        own = self.on_node(shape)
+        if own is None:
+            return lambda v: True
+        about, empty = self.about, {}
+        return lambda v: own(v, about.get(v, empty))
+
+
+def _literal(v) -> bool:
+    """``isinstance(v, Literal)``, without ``abc``'s check for the two usual types."""
+    t = type(v)
+    return t is Literal or t is not URIRef and isinstance(v, Literal)
+
+
+def _blank(v) -> bool:
+    """``isinstance(v, BNode)``, likewise."""
+    t = type(v)
+    return t is BNode or t is not URIRef and t is not Literal and isinstance(v, BNode)
 
 
 def _chain(*parts):
@@ -665,12 +898,18 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
         ont, ont_hash = _ontology()
     else:
         ont, ont_hash, cache = ontology, "", False
+    from .pipeline import paused_gc  # the index is a few hundred thousand containers, none of them garbage
+    with paused_gc():
+        return _validate(source, ont, ont_hash, engine, cache, progress)
+
+
+def _validate(source, ont: Graph, ont_hash: str, engine: str, cache: bool, progress) -> Report:
     graphs = _graphs_of(source)
     index = _Index(graphs)
     if engine == "builtin" and not local_shapes(ont):
         engine = "pyshacl"  # a shape the built-in engine does not check
     if local_shapes(ont):
-        parts = {name: subjects for name, subjects in index.home.items()}
+        parts = index.home
     else:  # a shape that looks beyond its focus node: the whole graph is one check set
         parts = {"": [s for subjects in index.home.values() for s in subjects]}
     folder = _cache_dir() if cache else None
@@ -681,24 +920,29 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
     raw_by_part: dict = {}
     todo: list = []
     for i, name in enumerate(names, start=1):
-        triples = index.check_set(parts[name])
-        key = _digest(triples, salt, memo)
+        key = index.digest(parts[name], salt, memo)
         rows = _read(folder, key)
         if rows is None:
-            todo.append((name, key, triples))
+            todo.append((name, key))
         else:
             raw_by_part[name] = [(sev, _term(focus), URIRef(path) if path else None, msg, comp)
                                  for sev, focus, path, msg, comp in rows]
         if progress and rows is not None:
             progress(i, total)
     if todo:
-        home = {s: name for name, _, _ in todo for s in parts[name]}
-        batch = [t for _, _, triples in todo for t in triples]
-        found: dict = {name: [] for name, _, _ in todo}
-        for raw in ENGINES[engine](batch, ont, only=set(home)):
+        found: dict = {name: [] for name, _ in todo}
+        if engine == "builtin" and len(todo) == total and parts is index.home:
+            # every document: their check sets together are the whole index, read as it is
+            home = index.home_of
+            raws = _builtin_index(index, ont)
+        else:
+            home = {s: name for name, _ in todo for s in parts[name]}
+            batch = [t for name, _ in todo for t in index.check_set(parts[name])]
+            raws = ENGINES[engine](batch, ont, only=set(home))
+        for raw in raws:
             if raw[1] in home:  # a result for a node only its types were brought in for is not its home's
                 found[home[raw[1]]].append(raw)
-        for name, key, _ in todo:
+        for name, key in todo:
             rows = sorted({(sev, f"_:{f}" if isinstance(f, BNode) else str(f), str(p) if p is not None else "", m, c)
                            for sev, f, p, m, c in found[name]},
                           key=lambda r: tuple(x or "" for x in r))
@@ -721,7 +965,7 @@ def engine_results(source, engine: str, ontology: Graph | None = None) -> set[tu
     ont = ontology if ontology is not None else _ontology()[0]
     index = _Index(_graphs_of(source))
     given = {str(m) for m in ont.objects(None, SH.message)}
-    triples = [(s, p, o) for s, about in index.about.items() for p, o in about]
+    triples = [(s, p, o) for s, props in index.about.items() for p, values in props.items() for o in values]
     return {(sev, str(f), str(p) if p is not None else "", c, m if m in given else None)
             for sev, f, p, m, c in ENGINES[engine](triples, ont, only=None) if f in index.about}
 
@@ -744,7 +988,7 @@ def _focus_label(index: _Index, focus) -> str | None:
         return None
 
     def value(s, p):
-        return next((o for q, o in index.about.get(s, ()) if q == p), None)
+        return next(iter(index.about.get(s, {}).get(p, ())), None)
     ident = value(focus, DCTERMS.identifier)
     if ident is not None:
         return str(ident)
