@@ -12,7 +12,9 @@ home there, plus the ``rdf:type`` triples of every node those triples point at (
 checked again only when the SHA-256 of its check set (with the shapes and the engine) changes,
 so an unchanged document is not validated again — and a document whose records gain a link from
 another document is, because its check set changes. The uncached check sets are validated in
-one engine call, and each result is kept for the document where its focus node is at home.
+one engine call, and each result is kept for the document where its focus node is at home. When
+no document's results are cached (a cold build), those check sets together are the whole union,
+so the built-in engine reads the index the digests were made from instead of indexing them again.
 
 This gives the same results as validating the whole union at once as long as every shape looks
 only at its focus node's own triples and at the types of their values. :func:`local_shapes`
@@ -28,6 +30,7 @@ safe. ``DRIVERS_VALIDATION_CACHE=0`` turns the cache off.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SH, XSD
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 from .namespace import DG
 from .namespace import same_iri as _same
@@ -318,8 +322,9 @@ class _Index:
                     values[o] = None
         self.about = about
         self.predicates = {p: p for p in kinds}  # each predicate as the object the index keys it by
-        self.subclass = [(s, p, o) for s, props in about.items() for p, values in props.items()
-                         if _same(p, _SUBCLASS) for o in values]
+        self._type_predicates = [p for p, is_type in kinds.items() if is_type]
+        subclass = [p for p in kinds if _same(p, _SUBCLASS)]
+        self.subclass = [(s, p, o) for s, props in about.items() for p in subclass for o in props.get(p, ())]
         self.home: dict = {}  # document -> [subject, ...]
         self.home_of: dict = {}  # subject -> document
         for s, first in seen.items():
@@ -329,7 +334,8 @@ class _Index:
         self._type_lines: dict = {}
 
     def types(self, node) -> list:
-        return [o for p, values in self.about.get(node, {}).items() if _same(p, _TYPE) for o in values]
+        props = self.about.get(node)
+        return [o for p in self._type_predicates for o in props.get(p, ())] if props else []
 
     def check_set(self, subjects: list) -> list:
         mine = set(subjects)
@@ -344,15 +350,16 @@ class _Index:
         """The SHA-256 of ``salt`` and the sorted, distinct N-Triples lines of
         :meth:`check_set`, made from the index without the check set itself."""
         about, lines, context = self.about, set(), set()
-        add = lines.add
+        add, link, tails = lines.add, context.add, nt.lines
         for s in subjects:
-            ns = nt[s]
+            ns = nt[s] + " "
             for p, values in about[s].items():
-                head = f"{ns} {nt[p]} "
+                head = ns + nt[p] + " "
                 for o in values:
-                    add(f"{head}{nt[o]} .\n")
-                    if not isinstance(o, Literal):
-                        context.add(o)
+                    tail = tails[o]
+                    add(head + tail)
+                    if tail[0] != '"':  # not a literal (whose text, alone, starts with a quote)
+                        link(o)
         mine = set(subjects)
         type_lines = self._type_lines
         for o in context:
@@ -368,17 +375,33 @@ class _Index:
 
 
 def _nt(t) -> str:
-    from rdflib.plugins.serializers.nt import _quoteLiteral
+    if type(t) is URIRef:  # the usual case, without abc's isinstance
+        return f"<{t}>"
     if isinstance(t, Literal):
         return _quoteLiteral(t)
     return f"_:{t}" if isinstance(t, BNode) else f"<{t}>"
 
 
 class NTerms(dict):
-    """term -> its N-Triples text as rdflib writes it, each worked out once."""
+    """term -> its N-Triples text as rdflib writes it, each worked out once; ``lines``: term ->
+    that text ending a line (" .\\n")."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = _Tails(self)
 
     def __missing__(self, t) -> str:
         text = self[t] = _nt(t)
+        return text
+
+
+class _Tails(dict):
+    def __init__(self, nt: NTerms):
+        super().__init__()
+        self.nt = nt
+
+    def __missing__(self, t) -> str:
+        text = self[t] = self.nt[t] + " .\n"
         return text
 
 
@@ -388,7 +411,7 @@ class NTerms(dict):
 Raw = tuple
 
 
-def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw]:
+def _builtin(triples: Iterable, ont: Graph, only: set | None = None, quick: bool = True) -> list[Raw]:
     """The SHACL Core parameters these shapes use, checked over an index of the triples (with the
     ontology, as pySHACL sees them); results for focus nodes in ``only`` (all if None).
 
@@ -405,10 +428,10 @@ def _builtin(triples: Iterable, ont: Graph, only: set | None = None) -> list[Raw
         about.setdefault(s_, {}).setdefault(p, {})[o] = None
         if _same(p, _SUBCLASS):
             subclass.append((s_, o))
-    return _check_all(shapes, about, subclass, only)
+    return _check_all(shapes, about, subclass, only, quick=quick)
 
 
-def _builtin_index(index: _Index, ont: Graph) -> list[Raw]:
+def _builtin_index(index: _Index, ont: Graph, quick: bool = True) -> list[Raw]:
     """:func:`_builtin` on every triple of ``index`` with results for all its subjects, read from
     the index itself (the ontology's triples laid over it, the index left as it is)."""
     shapes = parsed_shapes(ont)
@@ -424,14 +447,16 @@ def _builtin_index(index: _Index, ont: Graph) -> list[Raw]:
             for p, values in props.items():
                 both.setdefault(p, {}).update(values)
             about[s] = both
-    return _check_all(shapes, about, [(s, o) for s, _, o in index.subclass], index.about, index.predicates)
+    return _check_all(shapes, about, [(s, o) for s, _, o in index.subclass], index.about, index.predicates, quick)
 
 
-def _check_all(shapes: Shapes, about: dict, subclass: list, only, canon: dict | None = None) -> list[Raw]:
+def _check_all(shapes: Shapes, about: dict, subclass: list, only, canon: dict | None = None,
+               quick: bool = True) -> list[Raw]:
     """Every node shape on its focus nodes in ``about`` (subject -> {predicate: {object: None}},
     data and ontology), for focus nodes in ``only`` (all if None). A focus node that passes a
     shape's quick test (:class:`_Quick`) passes it; any other is checked in full, message by message.
-    ``canon``: predicate -> the object ``about`` keys it by (see :class:`_Quick`)."""
+    ``canon``: predicate -> the object ``about`` keys it by (see :class:`_Quick`); ``quick=False``
+    checks every focus node in full (the same results, slower: what the tests compare)."""
     canon = canon or {}
     type_key = canon.get(_TYPE, _TYPE)
     sub = {c: set(v) for c, v in shapes.sub.items()}
@@ -458,7 +483,7 @@ def _check_all(shapes: Shapes, about: dict, subclass: list, only, canon: dict | 
         if type_key in props and (only is None or n in only):
             for c in classes(n):
                 instances.setdefault(c, []).append(n)
-    quick = _Quick(about, classes, canon)
+    tests = _Quick(about, classes, canon)
     out: list = []
     for shape in shapes.node_shapes:
         focus: dict = {}
@@ -471,9 +496,9 @@ def _check_all(shapes: Shapes, about: dict, subclass: list, only, canon: dict | 
                                            and (only is None or n in only)))
             elif only is None or value in only:
                 focus[value] = None
-        passes = quick.node_shape(shape)
+        passes = tests.node_shape(shape) if quick else None
         for f in focus:
-            if passes(f):
+            if passes is not None and passes(f):
                 continue
             for sev, path, msg, comp in _check_shape(shape, f, [f], about, classes, top=True):
                 out.append((sev, f, path, msg, comp))
@@ -898,9 +923,16 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
         ont, ont_hash = _ontology()
     else:
         ont, ont_hash, cache = ontology, "", False
-    from .pipeline import paused_gc  # the index is a few hundred thousand containers, none of them garbage
-    with paused_gc():
+    # the cyclic collector paused (as pipeline.paused_gc does for the build; importing it here would
+    # be an import cycle): the index is a few hundred thousand containers, none of them garbage,
+    # and each collection walked them again (0.8 s of main's 2.2 s cold validation at 32 partnerships)
+    was = gc.isenabled()
+    gc.disable()
+    try:
         return _validate(source, ont, ont_hash, engine, cache, progress)
+    finally:
+        if was:
+            gc.enable()
 
 
 def _validate(source, ont: Graph, ont_hash: str, engine: str, cache: bool, progress) -> Report:
