@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.plugins.serializers.nt import _nt_row
 
 from graph.core import validate as v
@@ -39,13 +39,14 @@ ex:ThingShape a sh:NodeShape ; sh:targetClass ex:Thing ;
                 sh:maxLength 8 ] ;
   sh:property [ sh:path ex:label ; sh:uniqueLang true ; sh:languageIn ( "en" "fr" ) ; sh:datatype rdf:langString ] ;
   sh:property [ sh:path ex:code ; sh:pattern "^ab" ; sh:flags "i" ] ;
+  sh:property [ sh:path ex:tag ; sh:pattern "^[A-Za-z0-9]+$" ] ;
   sh:property [ sh:path ex:size ; sh:minExclusive 0 ; sh:maxExclusive 10 ; sh:minInclusive 1 ; sh:maxInclusive 9 ] ;
   sh:property [ sh:path ex:start ; sh:lessThan ex:end ; sh:lessThanOrEquals ex:end ] ;
   sh:property [ sh:path ex:same ; sh:equals ex:name ] ;
   sh:property [ sh:path ex:other ; sh:disjoint ex:name ] ;
   sh:property [ sh:path ex:colour ; sh:in ( "red" "green" ) ; sh:hasValue "red" ] ;
   sh:property [ sh:path ex:part ; sh:class ex:Widget ; sh:severity sh:Warning ] ;
-  sh:property [ sh:path ex:link ; sh:xone ( [ sh:class ex:Gadget ] [ sh:nodeKind sh:Literal ] ) ] ;
+  sh:property [ sh:path ex:link ; sh:xone ( [ sh:class ex:Gadget ] [ sh:nodeKind sh:IRI ] ) ] ;
   sh:property [ sh:path ex:kind ; sh:and ( [ sh:nodeKind sh:IRI ] [ sh:not [ sh:class ex:Gadget ] ] ) ] ;
   sh:property [ sh:path ex:pick ; sh:or ( [ sh:hasValue ex:yes ] [ sh:in ( ex:maybe ) ] ) ; sh:severity sh:Info ] ;
   sh:property [ sh:path ex:note ; sh:maxCount 0 ; sh:message "no notes" ] .
@@ -70,36 +71,90 @@ ex:FixedShape a sh:NodeShape ; sh:targetNode ex:fixed ; sh:closed true ; sh:igno
   sh:property [ sh:path ex:name ] .
 """
 
-DATA_TTL = """
-@prefix ex: <https://example.org/> .
+EX = Namespace("https://example.org/")
 
-ex:good a ex:Thing ; ex:name "good" ; ex:label "hi"@en, "salut"@fr ; ex:code "ABc" ; ex:size 5 ;
-  ex:start 1 ; ex:end 2 ; ex:same "good" ; ex:other "bad" ; ex:colour "red" ; ex:part ex:g1 ;
-  ex:link ex:g1 ; ex:kind ex:w1 ; ex:pick ex:yes .
-ex:g1 a ex:Gadget ; ex:name "gadget" ; ex:serial "s1" ; ex:same "gadget" ; ex:colour "red" .
-ex:w1 a ex:Widget ; ex:name "widget" ; ex:serial _:b1 ; ex:same "widget" ; ex:colour "red" .
-ex:bad a ex:Thing ; ex:name "x", "toolongname", 7 ; ex:label "hi"@en, "hello"@en, "hallo"@de, "plain" ;
-  ex:code "zab", _:b2 ; ex:size 0, 10, "big" ; ex:start 3 ; ex:end 2 ; ex:same "other" ;
-  ex:other "x" ; ex:colour "blue" ; ex:part ex:nothing, "literal" ; ex:link ex:w1, "text", ex:g1 ;
-  ex:kind ex:g1, "lit" ; ex:pick ex:no, ex:maybe ; ex:note "a note" .
-ex:g2 a ex:Gadget ; ex:name "g2" ; ex:serial ex:iri ; ex:same "g2" ; ex:colour "red" .
-ex:w2 a ex:Widget ; ex:name "w2" ; ex:same "w2" ; ex:colour "red" .
-ex:fixed ex:name "fixed" ; ex:extra 1 .
-ex:o1 ex:owner ex:good .
-ex:o2 ex:owner ex:good, "not a thing" .
-_:b3 a ex:Thing ; ex:name "blank" ; ex:same "blank" ; ex:colour "red" .
-"""
+#: a record that passes every constraint of SHAPES
+GOOD = {"name": ["good"], "label": [Literal("hi", lang="en"), Literal("salut", lang="fr")], "code": ["ABc"],
+        "tag": ["ok1"], "size": [5], "start": [1], "end": [2], "same": ["good"], "other": ["bad"], "colour": ["red"],
+        "part": [EX.g1], "link": [EX.w1], "kind": [EX.w1], "pick": [EX.yes]}
+
+#: one record for each way to fail, each failing one constraint only where it can (so the quick
+#: test cannot pass a node for the wrong reason): (node, what differs from GOOD)
+BROKEN = [
+    ("no-name", {"name": [], "same": []}),  # minCount
+    ("three-names", {"name": ["aa", "bb", "cc"], "same": ["aa", "bb", "cc"]}),  # maxCount
+    ("number-name", {"name": [77], "same": [77]}),  # datatype
+    ("short-name", {"name": ["x"], "same": ["x"]}),  # minLength
+    ("long-name", {"name": ["toolongname"], "same": ["toolongname"]}),  # maxLength
+    ("two-english", {"label": [Literal("hi", lang="en"), Literal("hello", lang="en")]}),  # uniqueLang
+    ("german", {"label": [Literal("hallo", lang="de")]}),  # languageIn
+    ("plain-label", {"label": ["plain"]}),  # datatype and languageIn
+    ("bad-code", {"code": ["zab"]}),  # pattern
+    ("blank-tag", {"tag": [BNode("tag1")]}),  # pattern on a blank node (whose id would match)
+    ("half", {"size": [Literal("0.5", datatype=XSD.decimal)]}),  # minInclusive
+    ("nine-and-a-half", {"size": [Literal("9.5", datatype=XSD.decimal)]}),  # maxInclusive
+    ("zero", {"size": [0]}),  # minExclusive and minInclusive
+    ("ten", {"size": [10]}),  # maxExclusive and maxInclusive
+    ("big", {"size": ["big"]}),  # all four
+    ("equal-ends", {"start": [2]}),  # lessThan
+    ("late-start", {"start": [3]}),  # lessThan and lessThanOrEquals
+    ("not-same", {"same": ["other"]}),  # equals
+    ("not-other", {"other": ["good"]}),  # disjoint
+    ("green", {"colour": ["green"]}),  # hasValue
+    ("red-and-blue", {"colour": ["red", "blue"]}),  # in
+    ("nothing-part", {"part": [EX.nothing]}),  # class (a warning)
+    ("literal-part", {"part": ["literal"]}),  # class on a literal
+    ("gadget-link", {"link": [EX.g1]}),  # xone: both members
+    ("text-link", {"link": ["text"]}),  # xone: neither
+    ("gadget-kind", {"kind": [EX.g1]}),  # and / not
+    ("literal-kind", {"kind": ["lit"]}),  # and
+    ("no-pick", {"pick": [EX.no]}),  # or (an info)
+    ("noted", {"note": ["a note"]}),  # maxCount 0 with a message of its own
+    ("blank-part", {"part": ["BLANK WIDGET"]}),  # a typed blank node from the other document: passes
+]
+
+
+def hand_made() -> Dataset:
+    """Two documents: the records of BROKEN (and a good one, and a blank node with GOOD's triples:
+    sh:nodeKind on the node) in one; the widgets, gadgets and owners in the other."""
+    ds = Dataset()
+    a, b = ds.graph(EX["graph/a"]), ds.graph(EX["graph/b"])
+    widget = BNode("widget1")  # fixed ids: two builds are the same graph
+
+    def term(x):
+        return widget if x == "BLANK WIDGET" else x if isinstance(x, (URIRef, BNode, Literal)) else Literal(x)
+
+    def record(node, props):
+        a.add((node, RDF.type, EX.Thing))
+        for name, values in {**GOOD, **props}.items():
+            for value in values:
+                a.add((node, EX[name], term(value)))
+    record(EX.good, {})
+    record(BNode("thing1"), {})
+    for name, change in BROKEN:
+        record(EX[name], change)
+    for node, cls, serial in ((EX.g1, EX.Gadget, Literal("s1")), (EX.w1, EX.Widget, BNode("serial1")),
+                              (EX.g2, EX.Gadget, EX.iri), (EX.w2, EX.Widget, None), (widget, EX.Widget, Literal("w"))):
+        b.add((node, RDF.type, cls))
+        for name, values in GOOD.items():
+            for value in values:
+                b.add((node, EX[name], term(value)))
+        if serial is not None:
+            b.add((node, EX.serial, serial))
+    b.add((EX.fixed, EX.name, Literal("fixed")))
+    b.add((EX.fixed, EX.extra, Literal(1)))
+    b.add((EX.o1, EX.owner, EX.good))  # minCount 2
+    b.add((EX.o2, EX.owner, EX.good))
+    b.add((EX.o2, EX.owner, Literal("not a thing")))  # class
+    b.add((EX.o3, EX.owner, EX.good))
+    b.add((EX.o3, EX.owner, EX.g1))  # passes
+    return ds
+
 
 #: what the hand-made graph fails: every parameter of SHAPES
 FAILED = {"minCount", "maxCount", "datatype", "minLength", "maxLength", "uniqueLang", "languageIn", "pattern",
           "minExclusive", "maxExclusive", "minInclusive", "maxInclusive", "lessThan", "lessThanOrEquals", "equals",
           "disjoint", "in", "hasValue", "class", "xone", "and", "or", "nodeKind"}
-
-
-def hand_made() -> Dataset:
-    ds = Dataset()
-    ds.graph(URIRef("https://example.org/graph/a")).parse(data=DATA_TTL, format="turtle")
-    return ds
 
 
 def shapes(*texts: str) -> Graph:
@@ -159,7 +214,7 @@ def test_the_hand_made_graph_fails_every_parameter_as_pyshacl_says():
     assert {c for *_, c, _ in built} == FAILED
     # and validate's report (the cold path: every document checked) names the same nodes and paths
     report = v.validate(ds, shapes(SHAPES))
-    assert report.checked == report.documents == 1 and not report.conforms
+    assert report.checked == report.documents == 2 and not report.conforms
     assert {(r.focus, r.path) for r in report.results} == {
         (v._short(URIRef(f)) if f.startswith("https:") else f, v._short(URIRef(p)) if p else "")
         for _, f, p, _, _ in built}
@@ -213,3 +268,23 @@ def test_validation_leaves_the_garbage_collector_as_it_was(enabled: bool):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_partly_cached_run_checks_only_the_changed_document_and_keeps_the_others_results(
+        tmp_path: Path, monkeypatch):
+    """The index is read as it is only when no document is cached; otherwise the uncached check
+    sets are (each result kept for its focus node's home), whatever the cached ones found."""
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    mutations = dict(_mutations())
+
+    def tiny(*names):
+        ds = build(load(TINY))
+        for name in names:
+            mutations[name](ds)
+        return ds
+    cold = v.validate(tiny("datatype title"))  # act-a, at home in src-drivers, fails
+    assert cold.checked == cold.documents == 3 and {r.focus for r in cold.results} == {"act-a"}
+    warm = v.validate(tiny("datatype title", "minLength section"))  # and theme-t, in src-plan
+    assert warm.checked == 1
+    assert {r.focus for r in warm.results} == {"act-a", "theme-t"}
+    assert warm.results == v.validate(tiny("datatype title", "minLength section"), cache=False).results
