@@ -243,6 +243,18 @@ def test_a_documents_digest_is_the_hash_of_its_check_sets_lines(tmp_path: Path):
         assert len(set(keys.values())) == len(keys)  # no two documents share a key
 
 
+def test_a_line_two_terms_write_alike_is_hashed_once():
+    """Two unequal terms with one N-Triples text (a URIRef and a plain string): one line, as in a set."""
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    quads = Quads()
+    quads.graph(EX["graph/a"]).triples.extend([(s, p, URIRef("https://example.org/o")), (s, p, "https://example.org/o")])
+    index = v._Index(quads.graphs)
+    assert len(index.about[s][p]) == 2
+    line = f"<{s}> <{p}> <https://example.org/o> .\n"
+    expect = hashlib.sha256(b"salt\0" + line.encode()).hexdigest()
+    assert index.digest(index.home[EX["graph/a"]], "salt", v.NTerms()) == expect
+
+
 def test_a_changed_literal_changes_the_digest_of_its_document_only():
     ds = build(load(TINY))
     before = _keys(ds)
