@@ -212,7 +212,7 @@ def _nt_chunks(sink, pairs: dict, consume: bool, chunk: int = LOAD_CHUNK):
     append = lines.append
     get = pairs.get
     for name in sink.names():
-        triples = sink.graphs.pop(name) if consume else sink.graphs[name]
+        triples = sink.pop(name) if consume else sink.graphs[name]
         for s, p, o in triples:
             ps = predicates.get(p)
             if ps is None:
@@ -795,16 +795,10 @@ class Scanned(Direct):
     def __init__(self, store, quads):
         super().__init__(store)
         self._quads = quads
-        self._by_pred: dict | None = None
         self._objects: dict = {}  # predicate -> subject -> its objects (kept: the graph never changes)
 
     def _index(self) -> dict:
-        if self._by_pred is None:
-            by_pred: dict = {}
-            for s, p, o in self._quads.triples():  # the union: a triple stated twice once
-                by_pred.setdefault(p, []).append((s, o))
-            self._by_pred = by_pred
-        return self._by_pred
+        return self._quads.by_predicate()  # the union: a triple stated twice once
 
     def _objects_of(self, pred) -> dict:
         """subject -> its objects of ``pred`` (worked out once)."""
