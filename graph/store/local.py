@@ -122,17 +122,25 @@ def _digests(paths: list[Path], memo: str) -> list[str]:
             digest = "unreadable"
         out.append(digest)
     if changed or keep.keys() != known.keys():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{memo}.{os.getpid()}.{secrets.token_hex(4)}.partial"
-            try:
-                tmp.write_text(json.dumps(keep, sort_keys=True), encoding="utf-8")
-                os.replace(tmp, memo_file)
-            finally:
-                tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # an unwritable cache folder: every file is hashed each time, as before
+        _keep(memo_file, json.dumps(keep, sort_keys=True))  # if not kept, every file is hashed each time
     return out
+
+
+def _keep(path: Path, text: str, parents: bool = True) -> bool:
+    """Write a memo file of the cache whole or not at all (a temporary file renamed into place, its
+    folder made if missing, and the folders above it with ``parents``); False if the cache cannot be
+    written to (the memo is then not kept)."""
+    try:
+        path.parent.mkdir(parents=parents, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _data_files(data_dir: Path) -> list[Path]:
@@ -724,18 +732,8 @@ class Listings:
 
     def put(self, type_name: str, edition: int | None, rows: list[dict]) -> None:
         path = self._path(type_name, edition)
-        if path is None:
-            return
-        try:
-            self.folder.mkdir(exist_ok=True)
-            tmp = self.folder / f".{path.stem}.{os.getpid()}.{secrets.token_hex(4)}.partial"
-            try:
-                tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-        except OSError:
-            pass  # not kept: the next listing works it out again
+        if path is not None:  # if not kept, the next listing works it out again
+            _keep(path, json.dumps(rows, ensure_ascii=False), parents=False)  # never an entry pruned meanwhile
 
 
 def oxigraph_graph(store) -> Graph:
