@@ -220,11 +220,16 @@ def partnerships(G: nx.MultiDiGraph) -> dict[str, str | None]:
             up.setdefault(u, []).append(v)
     for vs in up.values():
         vs.sort()
+    own = {n: d.get("partnership") for n, d in G.nodes(data=True)}
     out: dict[str, str | None] = {}
     for n in G.nodes:
-        seen, queue, found = {n}, [n], None
+        found = own[n]
+        if found or n not in up:
+            out[n] = found or None
+            continue
+        seen, queue = {n}, [n]
         for x in queue:
-            found = G.nodes[x].get("partnership")
+            found = own.get(x)
             if found:
                 break
             for y in up.get(x, ()):
