@@ -794,6 +794,7 @@ class Scanned(Direct):
         super().__init__(store)
         self._quads = quads
         self._objects: dict = {}  # predicate -> subject -> its objects (kept: the graph never changes)
+        self._members: dict | None = None
 
     def _index(self) -> dict:
         return self._quads.by_predicate()  # the union: a triple stated twice once
@@ -822,22 +823,29 @@ class Scanned(Direct):
             prefix, _, local_name = name.partition(":")
             return self._objects_of(URIRef(prefixes[prefix] + local_name))
 
-        def plain(v):
+        def plain(values: list):
+            v = values[0] if len(values) == 1 else min(values, key=str)
             return str(v) if isinstance(v, Literal) else v
-        members = [s for s, types in self._objects_of(RDF.type).items() if cls in types]
+        if self._members is None:  # class -> its members (found by hash, not rdflib's Python __eq__)
+            self._members = {}
+            for s, o in self._index().get(RDF.type, ()):
+                self._members.setdefault(o, []).append(s)
         ids, titles = step("dcterms:identifier"), step("dcterms:title")
         found: dict = {}
-        for n in members:
+        for n in self._members.get(cls, ()):
             if n in ids and n in titles:
-                found[n] = {"id": plain(min(ids[n], key=str)), "title": plain(min(titles[n], key=str))}
+                found[n] = {"id": plain(ids[n]), "title": plain(titles[n])}
         for c, path in cols.items():
             hops = [step(name) for name in path.split("/")]
+            first, rest = hops[0], hops[1:]
             for n, d in found.items():
-                values = [n]
-                for hop in hops:
+                values = first.get(n)
+                for hop in rest:
+                    if not values:
+                        break
                     values = [o for v in values for o in hop.get(v, ())]
                 if values:
-                    d[c] = plain(min(values, key=str))
+                    d[c] = plain(values)
         return found
 
 
