@@ -494,3 +494,20 @@ def test_build_keeps_no_listing_in_an_entry_of_files_changed_since_it_loaded(tin
     obj.built_version = S.fingerprint(tiny_copy, DEFAULT_BASE)
     graph, entry = _store_graph(obj, b)
     assert entry is not None and entry.name == obj.built_version and graph is not b.union
+
+
+def test_an_entry_made_from_a_build_holds_the_view_one_made_from_the_files_does(real_built, tmp_path: Path,
+                                                                                 monkeypatch):
+    """``drivers build`` hands the cache its view as it is (no NetworkX round trip); a read command
+    makes the entry from the files: the two entries' view and why index are the same."""
+    import sqlite3
+    entries = []
+    for name, built in (("from-build", real_built), ("from-files", None)):
+        monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / name))
+        version = S.fingerprint(DATA, DEFAULT_BASE)
+        entries.append(S.ensure_cache(DATA, DEFAULT_BASE, built, built_version=version if built else None))
+    a, b = entries
+    assert (a / "view.json").read_bytes() == (b / "view.json").read_bytes()
+    rows = [sqlite3.connect(e / S.INDEX).execute("SELECT * FROM nodes UNION ALL SELECT pos, u || ' ' || v, attrs "
+                                                 "FROM edges").fetchall() for e in entries]
+    assert rows[0] == rows[1] and len(rows[0]) > 1000

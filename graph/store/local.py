@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DriversError, UsageError
 from ..core.paths import CACHE_ENV, VALIDATION_CACHE, cache_root
-from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_json, view_to_networkx
+from ..core.view import VIEW_PREDICATES, LiteGraph, view_from_pairs, view_to_networkx
 
 if TYPE_CHECKING:  # heavy: imported only where used
     import networkx as nx
@@ -525,7 +525,7 @@ def ensure_cache(data_dir: Path, base: str, built: Built | None = None, built_ve
             sink, docs = built.quads, documents(built)
         try:
             # quads built here are dropped as they are loaded; a caller's build keeps its own
-            write_cache(sink, docs, target, view_json(built.nx) if use_built else None, consume=not use_built)
+            write_cache(sink, docs, target, built.view if use_built else None, consume=not use_built)
             _prune(root)
         except OSError as exc:
             raise StoreError(f"cannot write the store cache in {root}: {exc.strerror or exc} — set "
