@@ -204,6 +204,8 @@ def _plain(triples) -> bool:
 
 
 _S, _P, _O = itemgetter(0), itemgetter(1), itemgetter(2)
+#: terms looked up once (``RDF.nil`` on rdflib's DefinedNamespace runs Python code each time)
+RDF_NIL, RDFS_CLASS = RDF.nil, RDFS.Class
 #: the IRIs of RDF lists, as text
 _LIST_IRIS = frozenset(str(t) for t in (RDF.first, RDF.rest, RDF.nil))
 
@@ -272,31 +274,33 @@ def write_turtle(g, fh: TextIO) -> None:
                             refs[o] -= objects.count(o) - 1
                     objects[:] = kept
     names = _TurtleNames(namespaced_graph() if isinstance(g, Quads) else g)
-    labels, verb_labels = _turtle_labels(names, lists)
+    labels, verb_labels, met = _turtle_labels(names, lists)
     # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term); IRIs
-    # (all there are here) order as their text, so they are sorted by it, in C
-    cls = RDFS.Class
-    top = sorted(s for s, props in about.items() if cls in props.get(a, ()))
+    # (all there are here) order as their text, so they are sorted by it, in C. A subject is a class if
+    # an object of its rdf:type is rdfs:Class: one of the terms (by id) found so among the objects
+    classes = {i for (i, verb), t in met.items() if not verb and type(t) is URIRef and _same(t, RDFS_CLASS)}
+    top = sorted(s for s, props in about.items() if not classes.isdisjoint(map(id, props.get(a, ())))) if classes else []
     seen_top = set(top)
     rest = sorted(((refs.get(s, 0), str(s), s) for s in about if s not in seen_top) if set(map(type, about)) <= {URIRef}
                   else ((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen_top))
     for prefix, uri in sorted(names.namespaces.items()):
         fh.write(f"@prefix {prefix}: <{uri}> .\n")
     text, objects_sep = labels.__getitem__, ",\n        "
+    orders: dict = {}  # a subject's predicates, as met -> as written: rdf:type, rdfs:label, the rest by text
     parts: list = []
     for subject in top + [t[-1] for t in rest]:
         props = about[subject]
-        order = [p for p in (a, label_p) if p in props]
-        if len(props) > len(order):
-            order += sorted((p for p in props if not _same(p, a) and not _same(p, label_p)), key=str)  # IRIs: as their text
+        met_order = tuple(props)
+        order = orders.get(met_order)
+        if order is None:
+            first = [p for p in (a, label_p) if p in props]
+            rest_p = sorted((p for p in props if not _same(p, a) and not _same(p, label_p)), key=str)  # IRIs: as their text
+            order = orders[met_order] = [(p, (" " if i == 0 else " ;\n    ") + verb_labels[id(p)] + " ")
+                                         for i, p in enumerate(first + rest_p)]
         parts.append("\n" + labels[id(subject)])
-        sep = " "
-        for predicate in order:
+        for predicate, head in order:
             objects = props[predicate]
-            if len(objects) > 1:
-                objects = sorted(objects)
-            parts += [sep, verb_labels[id(predicate)], " ", objects_sep.join(map(text, map(id, objects)))]
-            sep = " ;\n    "
+            parts += [head, labels[id(objects[0])] if len(objects) == 1 else objects_sep.join(map(text, map(id, sorted(objects))))]
         parts.append(" .\n")
         if len(parts) > 20_000:
             fh.write("".join(parts))
@@ -304,8 +308,9 @@ def write_turtle(g, fh: TextIO) -> None:
     fh.write("".join(parts) + "\n")
 
 
-def _turtle_labels(names: _TurtleNames, lists: list) -> tuple[dict, dict]:
-    """(id of a subject or object -> its label, id of a predicate -> its label), each term named in
+def _turtle_labels(names: _TurtleNames, lists: list) -> tuple[dict, dict, dict]:
+    """(id of a subject or object -> its label, id of a predicate -> its label, (id of a term, met as
+    a predicate?) -> the term, in the order first met), each term named in
     the order rdflib's preprocess meets it: triple by triple, subject, predicate (with a prefix
     generated if none holds it, ns1 ..., numbered as met), object, then the object's datatype. That
     order matters: a generated prefix, and the namespaces rdflib files as it goes, change what a
@@ -335,7 +340,7 @@ def _turtle_labels(names: _TurtleNames, lists: list) -> tuple[dict, dict]:
         else:
             pname(t, False)
             labels[i] = label(t, 2)  # a subject's label is the same (rdflib labels both alike)
-    return labels, verb_labels
+    return labels, verb_labels, met
 
 
 class _TurtleNames:
@@ -374,7 +379,7 @@ class _TurtleNames:
         key = (node, position == 1)
         text = self._labels.get(key)
         if text is None:
-            if node == RDF.nil:
+            if type(node) is URIRef and _same(node, RDF_NIL):  # node == RDF.nil (rdflib: alike in type and text)
                 text = "()"
             elif isinstance(node, Literal):
                 text = node._literal_n3(use_plain=True, qname_callback=lambda dt: self.get_pname(dt, False))
@@ -460,6 +465,7 @@ class _JsonldValues:
         self.types: dict = {}
         self._kept: list = []
         self._plain_types = _plain_literal_types()
+        self.orders: dict = {}  # a node's predicates as met -> as written (see _write_jsonld_nodes)
 
     def value(self, o) -> tuple:
         """``o`` as a value: ``{"@id": ...}`` or ``{"@value": ...}``."""
@@ -497,26 +503,48 @@ def _write_jsonld_nodes(triples, fh: TextIO, values: _JsonldValues) -> None:
     a, enc, indent = RDF.type, jsontext.encode_string, values.indent
     get, tget, value, type_ = values.values.get, values.types.get, values.value, values.type
     inner, close = ",\n" + indent + " ", "\n" + indent + " ]"
+    orders = values.orders
     for i, s in enumerate(sorted(nodes, key=str)):
-        entries: dict = {}
-        for p, objects in nodes[s].items():
-            if len(objects) > 1:
-                objects = list(dict.fromkeys(objects))
-            if _same(p, a):
-                key, texts = "@type", [tget(id(o)) or type_(o) for o in objects]
+        node = nodes[s]
+        met = tuple(node)
+        order = orders.get(met)
+        if order is None:  # a node's predicates, as met -> (predicate, @type?, its key's text), by key
+            keyed = sorted(("@type" if _same(p, a) else str(p), k, p) for k, p in enumerate(met))
+            if len({key for key, _, _ in keyed}) < len(keyed):  # predicates alike as text, unlike as terms
+                order = None
             else:
-                key, texts = str(p), [get(id(o)) or value(o) for o in objects]
-            if key in entries:  # predicates alike as text, unlike as terms
-                entries[key] += texts
-            else:
-                entries[key] = texts
+                order = [(p, key == "@type", inner + enc(key) + ": [\n") for key, _, p in keyed]
+            orders[met] = order
         parts = [",\n" if i else "", indent, "{\n", indent, ' "@id": ', enc(str(s))]
-        for key, texts in sorted(entries.items()):
-            if len(texts) > 1:
-                texts.sort()
-            parts += [inner, enc(key), ": [\n", ",\n".join([text for _, text in texts]), close]
+        if order is None:
+            parts += _jsonld_entries(node, values, inner, close)
+        else:
+            for p, is_type, head in order:
+                objects = node[p]
+                if len(objects) == 1:
+                    o = objects[0]
+                    parts += [head, ((tget(id(o)) or type_(o)) if is_type else (get(id(o)) or value(o)))[1], close]
+                else:  # a triple met twice is written once
+                    texts = sorted([tget(id(o)) or type_(o) for o in dict.fromkeys(objects)] if is_type
+                                   else [get(id(o)) or value(o) for o in dict.fromkeys(objects)])
+                    parts += [head, ",\n".join([text for _, text in texts]), close]
         parts += ["\n", indent, "}"]
         fh.write("".join(parts))
+
+
+def _jsonld_entries(node: dict, values: _JsonldValues, inner: str, close: str) -> list:
+    """A node's entries, for a node with two predicates alike as text (one key, their values together)."""
+    entries: dict = {}
+    for p, objects in node.items():
+        if _same(p, RDF.type):
+            key, texts = "@type", [values.types.get(id(o)) or values.type(o) for o in dict.fromkeys(objects)]
+        else:
+            key, texts = str(p), [values.values.get(id(o)) or values.value(o) for o in dict.fromkeys(objects)]
+        entries.setdefault(key, []).extend(texts)
+    parts: list = []
+    for key, texts in sorted(entries.items()):
+        parts += [inner, jsontext.encode_string(key), ": [\n", ",\n".join([text for _, text in sorted(texts)]), close]
+    return parts
 
 
 def _jsonld_rdflib(g: Graph) -> str:
