@@ -103,9 +103,8 @@ class _Terms(dict):
     def text(self, t) -> str:
         text = self.get(id(t))
         if text is None:
-            from rdflib.plugins.serializers.nt import _quoteLiteral
             if isinstance(t, Literal):
-                text = _quoteLiteral(t)
+                text = _nt_literal()(t)
             elif type(t) is URIRef and not _NOT_IN_IRI.search(t):
                 text = f"<{t}>"  # what URIRef.n3() gives, its check for such characters done in C
             else:
@@ -138,6 +137,13 @@ class _Terms(dict):
         if hold:
             self._held = (q, out)
         return out
+
+
+@functools.cache
+def _nt_literal():
+    """rdflib's N-Triples text of a literal (its ``_quoteLiteral``), imported once."""
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+    return _quoteLiteral
 
 
 #: the characters rdflib's ``URIRef.n3()`` refuses in an IRI (``rdflib.term._invalid_uri_chars``)
@@ -352,7 +358,6 @@ class _TurtleNames:
         self._ser.reset()
         self.namespaces = self._ser.namespaces
         self._pnames: dict = {}
-        self._labels: dict = {}
         self._bound: tuple | None = None
 
     def get_pname(self, uri, gen_prefix: bool = True):
@@ -375,18 +380,16 @@ class _TurtleNames:
         return self._bound
 
     def label(self, node, position: int) -> str:
-        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI)."""
-        key = (node, position == 1)
-        text = self._labels.get(key)
-        if text is None:
-            if type(node) is URIRef and _same(node, RDF_NIL):  # node == RDF.nil (rdflib: alike in type and text)
-                text = "()"
-            elif isinstance(node, Literal):
-                text = node._literal_n3(use_plain=True, qname_callback=lambda dt: self.get_pname(dt, False))
-            else:
-                text = self.get_pname(node, position == 1) or node.n3()
-            self._labels[key] = text
-        return text
+        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI). Not kept:
+        the writer asks once per term (the prefixed names it reads are)."""
+        if type(node) is URIRef and _same(node, RDF_NIL):  # node == RDF.nil (rdflib: alike in type and text)
+            return "()"
+        if isinstance(node, Literal):
+            return node._literal_n3(use_plain=True, qname_callback=self._datatype_pname)
+        return self.get_pname(node, position == 1) or node.n3()
+
+    def _datatype_pname(self, dt):
+        return self.get_pname(dt, False)
 
 
 def turtle(g) -> str:
