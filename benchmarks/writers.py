@@ -13,6 +13,13 @@ Every variant's text is checked equal to the first variant's, once.
 
 The baseline's ``graph/publish/exports.py`` is loaded as a module of this checkout's package (its
 relative imports resolve here), so only the writers differ.
+
+With ``--in-build``, each round is instead a whole cold ``drivers build`` process per checkout (its own
+code, empty caches), the checkouts taking turns, each export file's writer timed inside the build
+(``io.write_many`` wrapped): the writers as the build runs them, beside the build's whole heap.
+Also the whole process's CPU (user + system).
+
+    python benchmarks/writers.py --data /tmp/w20syn32 --baseline /tmp/drivers-before --runs 5 --in-build
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import gc
 import hashlib
 import importlib.util
+import json
 import statistics
 import sys
 import tempfile
@@ -68,13 +76,73 @@ def one_round(mod, b, tmp: Path, digests: dict | None, only: list | None = None)
     return out
 
 
+#: run in a child process: ``drivers build`` of checkout argv[1], each file's writer timed (CPU)
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from graph.core import io as dio
+real = dio.write_many
+times = {}
+def timed(files, progress=None):
+    def wrap(path, text):
+        def write(fh):
+            t = time.process_time()
+            text(fh) if callable(text) else fh.write(text)
+            times[path.name] = time.process_time() - t
+        return write
+    return real({p: wrap(p, t) for p, t in files.items()}, progress)
+dio.write_many = timed
+from graph.commands import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    u = resource.getrusage(resource.RUSAGE_SELF)
+    times["(process)"] = u.ru_utime + u.ru_stime
+    sys.stderr.write("TIMES " + json.dumps(times) + "\\n")
+"""
+
+
+def in_build(args) -> None:
+    import os
+    import shutil
+    import subprocess
+    sides = {"old": args.baseline, "new": ROOT} if args.baseline else {"new": ROOT}
+    times: dict = {v: {} for v in sides}
+    with tempfile.TemporaryDirectory(prefix="w20bench") as tmp:
+        for r in range(args.runs):
+            for v in (list(sides) if r % 2 == 0 else list(reversed(sides))):
+                cache, out = Path(tmp) / f"cache-{v}", Path(tmp) / f"out-{v}"
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
+                env = {**os.environ, "DRIVERS_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
+                proc = subprocess.run([sys.executable, "-c", CHILD, str(sides[v]), "--data", str(args.data), "build",
+                                       "--quiet", "--out", str(out)], capture_output=True, text=True, env=env)
+                line = [x for x in proc.stderr.splitlines() if x.startswith("TIMES ")]
+                if proc.returncode != 0 or not line:
+                    raise SystemExit(f"{v}: build failed\n{proc.stderr[-2000:]}")
+                for name, dt in json.loads(line[-1][6:]).items():
+                    times[v].setdefault(name, []).append(dt)
+    rdf = ("graph-shacl.ttl", "graph.graphml", "graph.jsonld", "graph.nq", "graph.trig", "graph.ttl")
+    print(f"CPU seconds inside cold `drivers build`, median of {args.runs}, {args.data}")
+    print(f"{'file':18}" + "".join(f"{v:>10}" for v in sides))
+    for n in sorted(times[next(iter(sides))]):
+        print(f"{n:18}" + "".join(f"{statistics.median(times[v][n]):10.3f}" for v in sides))
+    for v in sides:
+        total = [sum(times[v][n][i] for n in rdf) for i in range(args.runs)]
+        print(f"{v}: RDF writers total median {statistics.median(total):.3f} (" + " ".join(f"{x:.2f}" for x in total)
+              + "); process " + " ".join(f"{x:.2f}" for x in times[v]["(process)"]))
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--baseline", type=Path, help="another checkout whose writers to time beside these")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", nargs="*", help="these files only (graph.nq ...; graph.ttl is copied from graph-shacl.ttl)")
+    ap.add_argument("--in-build", action="store_true", help="time the writers inside whole `drivers build` processes")
     args = ap.parse_args(argv)
+    if args.in_build:
+        return in_build(args)
     from graph.core.pipeline import build_graph
     b = build_graph(args.data, check=False)
     b.graph_view  # noqa: B018 (the NetworkX view, made once, outside the timings)
