@@ -17,7 +17,7 @@ relative imports resolve here), so only the writers differ.
 With ``--in-build``, each round is instead a whole cold ``drivers build`` process per checkout (its own
 code, empty caches), the checkouts taking turns, each export file's writer timed inside the build
 (``io.write_many`` wrapped): the writers as the build runs them, beside the build's whole heap.
-Also the whole process's CPU (user + system).
+Also the whole process's CPU (user + system) and peak memory (max RSS).
 
     python benchmarks/writers.py --data /tmp/w20syn32 --baseline /tmp/drivers-before --runs 5 --in-build
 """
@@ -98,6 +98,7 @@ try:
 finally:
     u = resource.getrusage(resource.RUSAGE_SELF)
     times["(process)"] = u.ru_utime + u.ru_stime
+    times["(peak MB)"] = u.ru_maxrss / 1024
     sys.stderr.write("TIMES " + json.dumps(times) + "\\n")
 """
 
@@ -130,7 +131,8 @@ def in_build(args) -> None:
     for v in sides:
         total = [sum(times[v][n][i] for n in rdf) for i in range(args.runs)]
         print(f"{v}: RDF writers total median {statistics.median(total):.3f} (" + " ".join(f"{x:.2f}" for x in total)
-              + "); process " + " ".join(f"{x:.2f}" for x in times[v]["(process)"]))
+              + "); process " + " ".join(f"{x:.2f}" for x in times[v]["(process)"])
+              + "; peak MB " + " ".join(f"{x:.0f}" for x in times[v]["(peak MB)"]))
 
 
 def main(argv=None) -> None:

@@ -66,6 +66,10 @@ def _sorted_lines(text: str) -> list[str]:
 
 # -- the RDF exports, written from the quads (rdflib's own term syntax, none of its store) ------
 
+#: a triple's subject, predicate, object (``map(_S, triples)``: a column, read in C)
+_S, _P, _O = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
 def _gc_paused(writer):
     """``writer`` run with the cyclic garbage collector paused (``pipeline.paused_gc``): a writer makes
     hundreds of thousands of strings, lists and dicts, none of them in a cycle, and each young-generation
@@ -113,13 +117,13 @@ class _Terms(dict):
             self[id(t)] = text
         return text
 
-    def lines(self, triples, tail: str = " .") -> list[str]:
-        """Each triple's N-Triples statement ended by ``tail``, sorted, each text once. A term's text
-        is looked up in C (``dict.get`` of its ``id``); only a term not met before costs a Python call.
+    def lines(self, triples) -> list[str]:
+        """Each triple's N-Triples statement (ending " ."), sorted, each text once. A term's text is
+        looked up in C (``dict.get`` of its ``id``); only a term not met before costs a Python call.
         Sorted first (the triples come grouped by subject, which the sort runs through quickly), so a
         repeat is next to its twin: looked for by comparing neighbours, in C, and only then dropped."""
         get, nt = self.get, self.text
-        lines = [f"{get(id(s)) or nt(s)} {get(id(p)) or nt(p)} {get(id(o)) or nt(o)}{tail}" for s, p, o in triples]
+        lines = [f"{get(id(s)) or nt(s)} {get(id(p)) or nt(p)} {get(id(o)) or nt(o)} ." for s, p, o in triples]
         lines.sort()
         if any(map(str.__eq__, lines, islice(lines, 1, None))):
             lines = list(dict.fromkeys(lines))
@@ -209,7 +213,6 @@ def _plain(triples) -> bool:
     return _plain_lists([triples])
 
 
-_S, _P, _O = itemgetter(0), itemgetter(1), itemgetter(2)
 #: terms looked up once (``RDF.nil`` on rdflib's DefinedNamespace runs Python code each time)
 RDF_NIL, RDFS_CLASS = RDF.nil, RDFS.Class
 #: the IRIs of RDF lists, as text
@@ -746,5 +749,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     def staged(path: Path) -> None:
         done.append(path)
         progress(len(done), len(files))
-    dio.write_many(files, progress=staged if progress else None)
+    from ..core.pipeline import paused_gc
+    with paused_gc():  # the catalog CSVs and the page too make many objects and no cycles (see _gc_paused)
+        dio.write_many(files, progress=staged if progress else None)
     return sorted(files)
