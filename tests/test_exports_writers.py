@@ -188,3 +188,17 @@ def test_statements_kept_for_one_quads_are_not_given_for_another():
     out = io.StringIO()
     exports.write_trig(two, out, terms)
     assert out.getvalue() == exports.trig(two) and "one" not in out.getvalue()
+
+
+def test_statements_past_the_limit_are_not_kept_and_are_worked_out_again(monkeypatch):
+    q = Quads()
+    for i in range(5):
+        q.graph(URIRef(BASE + f"graph/{i % 2}")).add((URIRef(BASE + f"x/{i}"), RDFS.label, Literal(f"v{i}")))
+    for limit, kept in ((5, True), (4, False)):
+        monkeypatch.setattr(exports, "KEEP_STATEMENTS", limit)
+        terms = exports._Terms()
+        exports.write_nquads(q, io.StringIO(), terms)
+        assert (terms._held is not None) == kept
+        out = io.StringIO()
+        exports.write_trig(q, out, terms)
+        assert out.getvalue() == exports.trig(q) and terms._held is None

@@ -129,18 +129,23 @@ class _Terms(dict):
             lines = list(dict.fromkeys(lines))
         return lines
 
-    def statements(self, q: Quads, hold: bool) -> list[tuple]:
+    def statements(self, q: Quads, hold: bool):
         """(graph name, its statements sorted, each ending " .") for each named graph, in name order:
         TriG's lines, and N-Quads' once the graph is put before each " .". With ``hold``, the first of
-        the two writers to ask keeps them for the second, which takes them (each is worked out once)."""
+        the two writers to ask keeps them for the second, which takes them (each is worked out once),
+        up to :data:`KEEP_STATEMENTS` of them; past that (and without ``hold``) each graph's are made as
+        it is asked for and not kept: held beside N-Quads' own lines, they would raise the build's peak
+        memory (at 256 partnerships, by about 450 MB)."""
         held = self._held
         if held is not None and held[0] is q:
             self._held = None
             return held[1]
-        out = [(name, self.lines(q.graphs[name])) for name in q.names()]
-        if hold:
+        names = q.names()
+        if hold and sum(len(q.graphs[name]) for name in names) <= KEEP_STATEMENTS:
+            out = [(name, self.lines(q.graphs[name])) for name in names]
             self._held = (q, out)
-        return out
+            return out
+        return ((name, self.lines(q.graphs[name])) for name in names)
 
 
 @functools.cache
@@ -149,6 +154,9 @@ def _nt_literal():
     from rdflib.plugins.serializers.nt import _quoteLiteral
     return _quoteLiteral
 
+
+#: graph.trig's statements are kept from graph.nq's writing up to this many (more: worked out again)
+KEEP_STATEMENTS = 1_000_000
 
 #: the characters rdflib's ``URIRef.n3()`` refuses in an IRI (``rdflib.term._invalid_uri_chars``)
 _NOT_IN_IRI = re.compile("[" + re.escape('<>" {}|\\^`') + "]")
