@@ -90,3 +90,20 @@ def test_output_is_the_same_whatever_the_hash_seed():
 def test_nquads_sorted(tiny_built):
     lines = nquads(tiny_built.dataset).splitlines()
     assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_the_unions_triples_are_kept_only_while_the_graphs_are_unchanged():
+    """``Quads.triples`` is worked out once and reused; a graph added, grown or dropped makes it anew."""
+    from graph.core.rdf import Quads
+    q = Quads()
+    a, b, c = (URIRef(f"https://example.org/{x}") for x in "abc")
+    q.graph(b).add((a, RDF.type, b))
+    q.graph(a).add((a, RDF.type, b))  # the same triple in another graph: once in the union
+    first = q.triples()
+    assert first == [(a, RDF.type, b)] and q.triples() is first
+    q.graph(a).add((b, RDF.type, c))  # a graph grown
+    assert q.triples() == [(a, RDF.type, b), (b, RDF.type, c)]
+    q.graph(c).add((c, RDF.type, a))  # a graph added
+    assert q.triples() == [(a, RDF.type, b), (b, RDF.type, c), (c, RDF.type, a)]
+    assert q.pop(a) == [(a, RDF.type, b), (b, RDF.type, c)]  # a graph dropped
+    assert q.triples() == [(a, RDF.type, b), (c, RDF.type, a)]

@@ -383,3 +383,131 @@ def test_a_column_with_several_values_lists_the_same_on_every_reader():
         [("act-a", "A first title", "Alpha group", "src-10")]
     assert Catalog(scanned).list("actions") == rows
     assert Catalog(q.union()).list("actions") == rows
+
+
+# -- listings kept in the cache entry ------------------------------------------------------------------
+
+def _every_listing(be) -> dict:
+    """(type, edition) -> rows, for every type and every edition's drivers, through ``be.listing``."""
+    out = {(t, None): be.listing(t) for t in LIST_TYPES}
+    out.update({("drivers", y): be.listing("drivers", y) for y in be.catalog().editions()})
+    return out
+
+
+def test_every_listing_is_kept_in_the_entry_and_read_back_the_same(real_built, tmp_path: Path, monkeypatch):
+    """The first listing of each type is worked out from the store and kept; a later one is read back
+    (without opening the store) and equals the catalog's rows, ints, lists and None included."""
+    from graph.answers.catalog import Catalog
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    entry = S.ensure_cache(DATA, DEFAULT_BASE, real_built)
+    first = _every_listing(S.OxigraphBackend(entry))
+    kept = sorted(p.name for p in (entry / S.LISTINGS).iterdir())
+    assert len(kept) == len(first) and "actions.json" in kept
+    fresh = Catalog(S.OxigraphBackend(entry).graph())
+    for (t, y), rows in first.items():
+        assert rows == fresh.list(t, y), (t, y)
+    again = S.OxigraphBackend(entry)
+    for (t, y), rows in first.items():
+        if t == "drivers" and y is not None:
+            continue  # editions() opens the store; the rows are compared below
+        assert again.listing(t, y) == rows
+    assert again._store is None and again._graph is None  # read back, the store never opened
+    assert [again.listing("drivers", y) for (t, y) in first if t == "drivers"] == \
+        [rows for (t, y), rows in first.items() if t == "drivers"]
+    assert any(isinstance(r.get("number"), int) for r in first[("articles", None)])
+    assert any(r.get("clusters") for r in first[("articles", None)])
+    assert any(r.get("number") is None for r in first[("drivers", None)])
+
+
+@pytest.mark.parametrize("damage", ["truncated", "an object", "rows not objects", "empty"])
+def test_a_damaged_kept_listing_is_worked_out_again(damage, tiny_copy: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    entry = S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    rows = S.OxigraphBackend(entry).listing("actions")
+    assert rows
+    path = entry / S.LISTINGS / "actions.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text({"truncated": text[: len(text) // 2], "an object": '{"rows": []}',
+                     "rows not objects": "[1, 2]", "empty": ""}[damage], encoding="utf-8")
+    assert S.OxigraphBackend(entry).listing("actions") == rows
+    assert json.loads(path.read_text(encoding="utf-8")) == rows  # and kept again, whole
+
+
+def test_a_listing_answers_where_the_entry_cannot_be_written_to(tiny_copy: Path, tmp_path: Path, monkeypatch):
+    """A read-only shared cache: the listing is worked out each time, nothing is left half-written."""
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    entry = S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    (entry / S.LISTINGS).write_text("a file where the folder would go")
+    expected = S.OxigraphBackend(entry).catalog().list("plans")
+    assert S.OxigraphBackend(entry).listing("plans") == expected
+    assert (entry / S.LISTINGS).read_text() == "a file where the folder would go"
+    assert not list(entry.glob("**/*.partial"))
+
+
+@pytest.mark.parametrize("name", ["../../outside", "actions/../../x", "/tmp/x", "Actions", "actions.json", ""])
+def test_a_listing_name_never_reaches_outside_the_entry(name, tiny_copy: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    entry = S.ensure_cache(tiny_copy, DEFAULT_BASE)
+    before = sorted(p for p in tmp_path.rglob("*"))
+    with pytest.raises(UsageError):
+        S.OxigraphBackend(entry).listing(name)
+    S.Listings(entry).put(name, None, [{"id": "x"}])
+    assert S.Listings(entry).get(name) is None
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
+def test_build_keeps_its_listings_and_list_reads_them_without_rdflib(tiny_copy: Path, tmp_path: Path):
+    """``drivers build`` keeps the listings its CSVs made; ``drivers list`` then answers from them,
+    importing neither rdflib nor pyoxigraph, with the output the rdflib store gives."""
+    import subprocess
+    import sys
+    env = {**os.environ, "DRIVERS_CACHE_DIR": str(tmp_path / "cache")}
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "cli", "--data", str(tiny_copy), "build", "--out", str(tmp_path / "out"),
+                    "--quiet"], env=env, cwd=root, check=True, capture_output=True)
+    kept = sorted(p.name for p in (tmp_path / "cache").glob(f"*/{S.LISTINGS}/*.json"))
+    assert "actions.json" in kept and "drivers.json" in kept
+    code = ("import sys; from cli import main\n"
+            "try:\n    main(['--data', sys.argv[1], 'list', 'actions', '--format', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED', sorted(m for m in ('networkx', 'rdflib', 'pyoxigraph', 'yaml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tiny_copy)], capture_output=True, text=True, env=env,
+                         cwd=root, check=True).stdout
+    rows, _, loaded = out.rpartition("LOADED")
+    assert loaded.strip() == "[]", loaded
+    r = CliRunner().invoke(main, ["--data", str(tiny_copy), "--store", "rdflib", "list", "actions", "--format", "json"],
+                           catch_exceptions=False)
+    assert json.loads(rows) == json.loads(r.output) and json.loads(rows)
+
+
+def test_build_keeps_no_listing_in_an_entry_of_files_changed_since_it_loaded(tiny_copy: Path, tmp_path: Path,
+                                                                             monkeypatch):
+    """Files saved while ``drivers build`` ran: the entry holds the newer files, so the build's own
+    listings (of the files it loaded) are not kept in it, and its CSVs are read from what it loaded."""
+    from types import SimpleNamespace
+    from graph.commands.build import _store_graph
+    monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / "cache"))
+    b = build_graph(tiny_copy, check=False)
+    obj = SimpleNamespace(data_dir=tiny_copy, base=DEFAULT_BASE, built_version="0" * 32)  # not the files' now
+    graph, entry = _store_graph(obj, b)
+    assert entry is None and graph is b.union
+    obj.built_version = S.fingerprint(tiny_copy, DEFAULT_BASE)
+    graph, entry = _store_graph(obj, b)
+    assert entry is not None and entry.name == obj.built_version and graph is not b.union
+
+
+def test_an_entry_made_from_a_build_holds_the_view_one_made_from_the_files_does(real_built, tmp_path: Path,
+                                                                                 monkeypatch):
+    """``drivers build`` hands the cache its view as it is (no NetworkX round trip); a read command
+    makes the entry from the files: the two entries' view and why index are the same."""
+    import sqlite3
+    entries = []
+    for name, built in (("from-build", real_built), ("from-files", None)):
+        monkeypatch.setenv("DRIVERS_CACHE_DIR", str(tmp_path / name))
+        version = S.fingerprint(DATA, DEFAULT_BASE)
+        entries.append(S.ensure_cache(DATA, DEFAULT_BASE, built, built_version=version if built else None))
+    a, b = entries
+    assert (a / "view.json").read_bytes() == (b / "view.json").read_bytes()
+    rows = [sqlite3.connect(e / S.INDEX).execute("SELECT * FROM nodes UNION ALL SELECT pos, u || ' ' || v, attrs "
+                                                 "FROM edges").fetchall() for e in entries]
+    assert rows[0] == rows[1] and len(rows[0]) > 1000

@@ -348,6 +348,12 @@ def test_build_exports_include_the_page(tiny_built, tmp_path: Path):
     assert page == all_exports(tiny_built.dataset, tiny_built.union, tiny_built.nx, tmp_path)[tmp_path / "graph.html"]
 
 
-def test_partnerships_of_all_nodes_at_once_agree_with_why(real_built, tiny_built):
-    for G in (real_built.nx, tiny_built.nx):
-        assert viz.partnerships(G) == {n: w.partnership_of(G, n) for n in G.nodes}
+def test_partnerships_of_all_nodes_at_once_agree_with_why(real_built, tiny_built, tmp_path: Path):
+    from graph.core import synth
+    from graph.core.pipeline import build_graph
+    synth.write(tmp_path / "synth", synth.generate(3, editions=2, actions=20))  # nested plans, three partnerships
+    graphs = (real_built.nx, tiny_built.nx, build_graph(tmp_path / "synth", check=False).nx)
+    for G in graphs:
+        got = viz.partnerships(G)
+        assert got == {n: w.partnership_of(G, n) for n in G.nodes}
+    assert len({p for p in got.values() if p}) == 3 and None in got.values()

@@ -85,6 +85,9 @@ class Catalog:
         self._scans: dict = {}
         self._class_ids: dict = {}
         self._direct = direct_reader(g)  # Oxigraph asked itself, when g is one of its stores
+        #: (type, edition) -> the rows of each listing made, for a caller to keep (``drivers build``
+        #: keeps those its CSVs list in the store cache: ``graph.store.local.Listings``)
+        self.listed: dict[tuple[str, int | None], list[dict]] = {}
 
     def _select(self, query: str, bindings: dict) -> list[dict]:
         """The rows of a SELECT as {variable: value} (None when unbound; with Oxigraph asked
@@ -243,9 +246,11 @@ class Catalog:
                 if n in printed:
                     row["edition_title"], row["summary_title"] = printed[n]
                 rows.append((row, order if order is not None else 10_000))
-            return [r for r, _ in sorted(rows, key=lambda ro: (ro[1], ro[0]["id"]))]
-        rows = [self._row(n, c, type_name) for n, c in found.items()]
-        return sorted(rows, key=_sort_key)
+            out = [r for r, _ in sorted(rows, key=lambda ro: (ro[1], ro[0]["id"]))]
+        else:
+            out = sorted((self._row(n, c, type_name) for n, c in found.items()), key=_sort_key)
+        self.listed[(type_name, edition)] = out
+        return out
 
     def _row(self, n: URIRef, c: dict, type_name: str) -> dict:
         r = {"id": str(c["id"]), "title": str(c["title"])}

@@ -66,12 +66,20 @@ def build(obj: Ctx, out: Path, quiet: bool) -> None:
             raise Failure(f"the data does not conform to the shapes ({len(b.report.errors)} errors); "
                           f"nothing written to {out}", 1)
         bar.stage("store cache", 0, 1)
-        graph = _store_graph(obj, b)
+        graph, entry = _store_graph(obj, b)
+        from graph.answers.catalog import Catalog
         from graph.core.io import remove_stale_temps
         from graph.core.lock import write_lock
+        cat = Catalog(graph)
         with write_lock(out):  # a second build waits; its files never interleave with this one's
             remove_stale_temps(out)
-            files = write_exports(b, out, graph, progress=lambda done, total: bar.stage("exports", done, total))
+            files = write_exports(b, out, graph, progress=lambda done, total: bar.stage("exports", done, total),
+                                  cat=cat)
+        if entry is not None:  # the listings the CSVs made, kept for `drivers list` (it reads them back)
+            from graph.store.local import Listings
+            kept = Listings(entry)
+            for (type_name, edition), rows in cat.listed.items():
+                kept.put(type_name, edition, rows)
     finally:
         bar.done()
     click.echo(f"Built the graph from {obj.data_dir}: wrote {len(files)} files to {out}/")
@@ -79,18 +87,22 @@ def build(obj: Ctx, out: Path, quiet: bool) -> None:
 
 
 def _store_graph(obj: Ctx, b):
-    """The union as an Oxigraph-backed rdflib Graph from the store cache (built now from this build's
-    quads if missing), so the catalog CSVs and the page ask Oxigraph their queries, and read their
-    scans from the quads in memory; the in-memory rdflib union if the cache cannot be written."""
+    """(graph, cache entry): the union as an Oxigraph-backed rdflib Graph from the store cache (built
+    now from this build's quads if missing), so the catalog CSVs and the page ask Oxigraph their
+    queries, and read their scans from the quads in memory; (the in-memory rdflib union, None) if the
+    cache cannot be written, or holds files changed since this build loaded them."""
     from graph.store.local import OxigraphBackend, Scanned, StoreError, ensure_cache
+    version = getattr(obj, "built_version", None)
     try:
-        g = OxigraphBackend(ensure_cache(obj.data_dir, obj.base, built=b,
-                                         built_version=getattr(obj, "built_version", None))).graph()
+        entry = ensure_cache(obj.data_dir, obj.base, built=b, built_version=version)
     except StoreError:
-        return b.union
+        return b.union, None
+    if entry.name != version:  # the files changed since they were loaded: the entry holds the newer ones
+        return b.union, None
+    g = OxigraphBackend(entry).graph()
     # queries to the store; predicate scans and the listings' columns from this build's quads in memory
     g.store.direct = Scanned(g.store.direct.store, b.quads)
-    return g
+    return g, entry
 
 
 @main.command()

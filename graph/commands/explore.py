@@ -36,7 +36,7 @@ def list_(obj: Ctx, type_name: str, edition: int | None, fmt: str) -> None:
 
     Example: drivers list drivers --edition 2023 --format json
     """
-    rows = obj.backend().catalog().list(type_name, edition)
+    rows = obj.backend().listing(type_name, edition)
     cols = LIST_COLUMNS.get(type_name, ["id", "title", "kind", "partnership"])
     cols = [c for c in cols if any(c in r for r in rows)] or ["id", "title"]
     emit(rows, fmt, cols if fmt != "json" else [])

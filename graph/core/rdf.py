@@ -142,6 +142,8 @@ class Quads:
 
     def __init__(self):
         self.graphs: dict = {}
+        self._union: tuple | None = None  # (the graphs' sizes when made, the union's triples)
+        self._index: tuple | None = None  # (the union's triples it was made from, predicate -> pairs)
 
     def graph(self, name) -> _QuadGraph:
         return _QuadGraph(self.graphs.setdefault(name, []))
@@ -153,23 +155,45 @@ class Quads:
         """The named graphs that hold a triple, sorted."""
         return sorted((n for n, t in self.graphs.items() if t), key=str)
 
+    def pop(self, name) -> list:
+        """Drop one named graph, giving its triples (for a caller done with it: nothing else keeps them)."""
+        self._union = self._index = None
+        return self.graphs.pop(name)
+
     def graph_triples(self, name) -> list:
         """One named graph's distinct triples, in the order added."""
         return list(dict.fromkeys(self.graphs.get(name, ())))
 
     def triples(self) -> list:
-        """The union's distinct triples (a triple stated in two documents once), graphs in name order."""
-        return list(dict.fromkeys(t for name in self.names() for t in self.graphs[name]))
+        """The union's distinct triples (a triple stated in two documents once), graphs in name order.
+
+        Worked out once and kept while no graph is added, grown or dropped (the counts, the build's
+        predicate index and the Turtle and JSON-LD writers each ask for it); the list is shared, so
+        a caller must not change it."""
+        sizes = tuple((name, len(t)) for name, t in self.graphs.items())
+        if self._union is None or self._union[0] != sizes:
+            self._union = (sizes, list(dict.fromkeys(t for name in self.names() for t in self.graphs[name])))
+        return self._union[1]
+
+    def by_predicate(self) -> dict:
+        """predicate -> the union's (subject, object) pairs with it, in :meth:`triples` order; kept as
+        :meth:`triples` is (shared: a caller must not change it)."""
+        triples = self.triples()
+        if self._index is None or self._index[0] is not triples:
+            index: dict = {}
+            for s, p, o in triples:
+                pairs = index.get(p)
+                if pairs is None:
+                    pairs = index[p] = []
+                pairs.append((s, o))
+            self._index = (triples, index)
+        return self._index[1]
 
     def pairs(self, predicates) -> dict[str, list[tuple[str, str]]]:
         """predicate -> distinct (subject, object) strings of the union, for ``view.view_from_pairs``."""
-        out: dict = {URIRef(p): {} for p in predicates}
-        for name in self.names():
-            for s, p, o in self.graphs[name]:
-                seen = out.get(p)
-                if seen is not None:
-                    seen[(str(s), str(o))] = None
-        return {str(p): list(v) for p, v in out.items()}
+        index = self.by_predicate()
+        return {str(p): list(dict.fromkeys((str(s), str(o)) for s, o in index.get(URIRef(p), ())))
+                for p in predicates}
 
     def to_dataset(self) -> Dataset:
         ds = Dataset()

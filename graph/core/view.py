@@ -225,7 +225,10 @@ class ViewGraph(LiteGraph):
         self._edges = [tuple(e) for e in view["edges"]]
 
     def edges(self, keys: bool = False, data: bool = False):
-        return [(u, v, *((k,) if keys else ()), *((d,) if data else ())) for u, v, k, d in self._edges]
+        edges = self._edges  # one plain comprehension a shape (half a second at 256 partnerships)
+        if keys:
+            return list(edges) if data else [(u, v, k) for u, v, k, _ in edges]
+        return [(u, v, d) for u, v, _, d in edges] if data else [(u, v) for u, v, _, _ in edges]
 
     def successors(self, n):
         return iter(dict.fromkeys(v for _, v, _ in self._out.get(n, ())))

@@ -713,14 +713,14 @@ def all_exports(ds, union: Graph, G: nx.MultiDiGraph, out: Path) -> dict[Path, s
             for path, text in export_writers(_quads(ds), union, G, out).items()}
 
 
-def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
+def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path, cat: Catalog | None = None) -> dict:
     """Every export file -> a function writing it to an open file (``io.write_many`` streams them).
 
     ``q``: the quads (the RDF files are written from them); ``g``: the union as an rdflib Graph
     API (the catalog CSVs and the page read it: an Oxigraph-backed graph answers fastest);
-    ``G``: the NetworkX view.
+    ``G``: the NetworkX view; ``cat``: the catalog over ``g`` the CSVs list from (default a new one).
     """
-    cat = Catalog(g)
+    cat = cat if cat is not None else Catalog(g)
     kept: dict = {}  # graph.ttl's text, for graph-shacl.ttl, when it is small enough to hold
     terms = _Terms()  # each term's N-Triples text, for graph.nq and graph.trig
 
@@ -746,12 +746,14 @@ def export_writers(q: Quads, g: Graph, G: nx.MultiDiGraph, out: Path) -> dict:
     return files
 
 
-def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None) -> list[Path]:
+def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None,
+                  cat: Catalog | None = None) -> list[Path]:
     """Write every export of a build to ``out`` atomically (all files, or none), each streamed to its
     file; the paths, sorted. ``graph``: the union to read the catalog and page from (default the
-    build's rdflib union); ``progress(done, total)`` is called as each file is written."""
+    build's rdflib union); ``progress(done, total)`` is called as each file is written; ``cat``: as
+    :func:`export_writers` takes it."""
     from ..core import io as dio
-    files = export_writers(b.quads, graph if graph is not None else b.union, b.graph_view, out)
+    files = export_writers(b.quads, graph if graph is not None else b.union, b.graph_view, out, cat)
     done: list = []
 
     def staged(path: Path) -> None:

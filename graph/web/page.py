@@ -220,11 +220,16 @@ def partnerships(G: nx.MultiDiGraph) -> dict[str, str | None]:
             up.setdefault(u, []).append(v)
     for vs in up.values():
         vs.sort()
+    own = {n: d.get("partnership") for n, d in G.nodes(data=True)}
     out: dict[str, str | None] = {}
     for n in G.nodes:
-        seen, queue, found = {n}, [n], None
+        found = own[n]
+        if found or n not in up:
+            out[n] = found or None
+            continue
+        seen, queue = {n}, [n]
         for x in queue:
-            found = G.nodes[x].get("partnership")
+            found = own.get(x)
             if found:
                 break
             for y in up.get(x, ()):
@@ -353,33 +358,62 @@ def unique_labels(rows: list[dict], limit: int = LABEL_CHARS, within: dict[str, 
         if r.get("number") and r.get("type") == "Driver":
             base = f"{r['number']} {base}"
         full[r["id"]] = " ".join(str(base).split()) or r["id"]
-    label = {n: _clip(t, limit) for n, t in full.items()}
-    if not _clash_groups(label):
-        return label
+    label = _Labels({n: _clip(t, limit) for n, t in full.items()})
+    if not label.clashes():
+        return label.text
     for longer in (limit * 2, limit * 4, 10 ** 6):  # more of the text, where the texts differ
-        for group in _clash_groups(label):
+        for group in label.clashes():
             if len({full[n] for n in group}) > 1:
                 for n in group:
                     label[n] = _clip(full[n], longer)
     pship = {r["id"]: r.get("partnership") or "" for r in rows}
     within = within or {}
     for key, form in ((pship, "{} \u00b7 {}"), (within, "{} \u00b7 in {}")):
-        for group in _clash_groups(label):  # then what tells them apart: the partnership, what it is part of
+        for group in label.clashes():  # then what tells them apart: the partnership, what it is part of
             if len({key.get(n) for n in group}) > 1:
                 for n in group:
                     if key.get(n):
                         label[n] = form.format(label[n], _clip(key[n], 30))
-    for group in _clash_groups(label):
+    for group in label.clashes():
         for n in group:
             label[n] = f"{label[n]} ({n})"
-    return label
+    return label.text
 
 
-def _clash_groups(label: dict[str, str]) -> list[list[str]]:
-    seen: dict[str, list[str]] = {}
-    for n, text in label.items():
-        seen.setdefault(text.casefold(), []).append(n)
-    return [sorted(ns) for _, ns in sorted(seen.items()) if len(ns) > 1]
+class _Labels:
+    """node -> label, with the labels two or more nodes share (ignoring case) kept up to date as
+    labels change, so finding the clashes again does not go over every label (70,000 at 256
+    partnerships, a dozen times)."""
+
+    def __init__(self, text: dict[str, str]):
+        self.text = text
+        self._nodes: dict[str, set[str]] = {}  # casefolded label -> the nodes with it
+        for n, t in text.items():
+            self._nodes.setdefault(t.casefold(), set()).add(n)
+        self._shared = {k for k, ns in self._nodes.items() if len(ns) > 1}
+
+    def __getitem__(self, n: str) -> str:
+        return self.text[n]
+
+    def __setitem__(self, n: str, t: str) -> None:
+        old, new = self.text[n].casefold(), t.casefold()
+        self.text[n] = t
+        if old == new:
+            return
+        nodes = self._nodes[old]
+        nodes.discard(n)
+        if len(nodes) < 2:
+            self._shared.discard(old)
+            if not nodes:
+                del self._nodes[old]
+        nodes = self._nodes.setdefault(new, set())
+        nodes.add(n)
+        if len(nodes) > 1:
+            self._shared.add(new)
+
+    def clashes(self) -> list[list[str]]:
+        """The groups of nodes sharing a label, by label, each sorted."""
+        return [sorted(self._nodes[k]) for k in sorted(self._shared)]
 
 
 def containers(G: nx.MultiDiGraph, tier: dict[str, int]) -> dict[str, str]:
