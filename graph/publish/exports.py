@@ -7,9 +7,12 @@ Every writer is a pure function from a graph to text; sorted, with no timestamps
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -63,6 +66,23 @@ def _sorted_lines(text: str) -> list[str]:
 
 # -- the RDF exports, written from the quads (rdflib's own term syntax, none of its store) ------
 
+#: a triple's subject, predicate, object (``map(_S, triples)``: a column, read in C)
+_S, _P, _O = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _gc_paused(writer):
+    """``writer`` run with the cyclic garbage collector paused (``pipeline.paused_gc``): a writer makes
+    hundreds of thousands of strings, lists and dicts, none of them in a cycle, and each young-generation
+    pass that they set off walked every object of the build again (at 32 partnerships, a second of
+    graph.ttl's 1.9 s and half a second of graph.jsonld's 1.3 s). Reference counting frees as usual."""
+    @functools.wraps(writer)
+    def paused(*args, **kwargs):
+        from ..core.pipeline import paused_gc
+        with paused_gc():
+            return writer(*args, **kwargs)
+    return paused
+
+
 def _quads(ds) -> Quads:
     """``ds`` as :class:`Quads`: a Dataset's named graphs, or the quads themselves."""
     if isinstance(ds, Quads):
@@ -74,39 +94,83 @@ def _quads(ds) -> Quads:
 
 
 class _Terms(dict):
-    """id(term) -> (term, its N-Triples text), each worked out once (rdflib's own functions, so the
-    text is what ``serialize(format="nt")`` writes). Keyed by identity: hashing a Literal runs Python
-    code, and ``rdf.build`` makes one term per distinct value, so equal terms are mostly the same
-    object (an equal one that is not is only worked out again). The term is kept, so no id is reused."""
+    """id(term) -> its N-Triples text, each worked out once (rdflib's own functions, so the text is
+    what ``serialize(format="nt")`` writes). Keyed by identity: hashing a Literal runs Python code,
+    and ``rdf.build`` makes one term per distinct value, so equal terms are mostly the same object
+    (an equal one that is not is only worked out again). Each term is kept, so no id is reused."""
+
+    def __init__(self):
+        super().__init__()
+        self._kept: list = []
+        self._held: tuple | None = None  # (quads, their statements) for the second of graph.nq, graph.trig
 
     def text(self, t) -> str:
-        m = self.get(id(t))
-        if m is None:
-            from rdflib.plugins.serializers.nt import _quoteLiteral
+        text = self.get(id(t))
+        if text is None:
             if isinstance(t, Literal):
-                text = _quoteLiteral(t)
+                text = _nt_literal()(t)
             elif type(t) is URIRef and not _NOT_IN_IRI.search(t):
                 text = f"<{t}>"  # what URIRef.n3() gives, its check for such characters done in C
             else:
                 text = t.n3()  # a blank node; or an IRI rdflib refuses to write, with its own error
-            m = self[id(t)] = (t, text)
-        return m[1]
+            self._kept.append(t)
+            self[id(t)] = text
+        return text
 
+    def lines(self, triples) -> list[str]:
+        """Each triple's N-Triples statement (ending " ."), sorted, each text once. A term's text is
+        looked up in C (``dict.get`` of its ``id``); only a term not met before costs a Python call.
+        Sorted first (the triples come grouped by subject, which the sort runs through quickly), so a
+        repeat is next to its twin: looked for by comparing neighbours, in C, and only then dropped."""
+        get, nt = self.get, self.text
+        lines = [f"{get(id(s)) or nt(s)} {get(id(p)) or nt(p)} {get(id(o)) or nt(o)} ." for s, p, o in triples]
+        lines.sort()
+        if any(map(str.__eq__, lines, islice(lines, 1, None))):
+            lines = list(dict.fromkeys(lines))
+        return lines
+
+    def statements(self, q: Quads, hold: bool):
+        """(graph name, its statements sorted, each ending " .") for each named graph, in name order:
+        TriG's lines, and N-Quads' once the graph is put before each " .". With ``hold``, the first of
+        the two writers to ask keeps them for the second, which takes them (each is worked out once),
+        up to :data:`KEEP_STATEMENTS` of them; past that (and without ``hold``) each graph's are made as
+        it is asked for and not kept: held beside N-Quads' own lines, they would raise the build's peak
+        memory (at 256 partnerships, by about 450 MB)."""
+        held = self._held
+        if held is not None and held[0] is q:
+            self._held = None
+            return held[1]
+        names = q.names()
+        if hold and sum(len(q.graphs[name]) for name in names) <= KEEP_STATEMENTS:
+            out = [(name, self.lines(q.graphs[name])) for name in names]
+            self._held = (q, out)
+            return out
+        return ((name, self.lines(q.graphs[name])) for name in names)
+
+
+@functools.cache
+def _nt_literal():
+    """rdflib's N-Triples text of a literal (its ``_quoteLiteral``), imported once."""
+    from rdflib.plugins.serializers.nt import _quoteLiteral
+    return _quoteLiteral
+
+
+#: graph.trig's statements are kept from graph.nq's writing up to this many (more: worked out again)
+KEEP_STATEMENTS = 1_000_000
 
 #: the characters rdflib's ``URIRef.n3()`` refuses in an IRI (``rdflib.term._invalid_uri_chars``)
 _NOT_IN_IRI = re.compile("[" + re.escape('<>" {}|\\^`') + "]")
 
 
-def _nt_lines(triples, terms: _Terms, tail: str = " .") -> set[str]:
-    nt = terms.text
-    return {f"{nt(s)} {nt(p)} {nt(o)}{tail}" for s, p, o in triples}
-
-
+@_gc_paused
 def write_nquads(ds, fh: TextIO, terms: _Terms | None = None) -> None:
     """N-Quads, one statement a line, sorted: the canonical form for diffs and comparisons."""
-    q, terms = _quads(ds), _Terms() if terms is None else terms
-    lines = sorted(line for name in q.names()
-                   for line in _nt_lines(q.graphs[name], terms, f" {URIRef(name).n3()} ."))
+    q, hold, terms = _quads(ds), terms is not None, _Terms() if terms is None else terms
+    lines: list = []
+    for name, statements in terms.statements(q, hold):
+        tail = f"{URIRef(name).n3()} ."
+        lines += [line[:-1] + tail for line in statements]  # "s p o " + "<graph> ."
+    lines.sort()  # the graphs' sorted runs merged (sorting the text, it is the order of a fresh sort)
     _write_lines(fh, lines)
     if not lines:
         fh.write("\n")
@@ -119,12 +183,13 @@ def _write_lines(fh: TextIO, lines: list[str], indent: str = "", chunk: int = 10
         fh.write(indent + sep.join(lines[i:i + chunk]) + "\n")
 
 
+@_gc_paused
 def write_trig(ds, fh: TextIO, terms: _Terms | None = None) -> None:
     """TriG with one block per named graph, graphs and statements sorted."""
-    q, terms = _quads(ds), _Terms() if terms is None else terms
-    for i, name in enumerate(q.names()):
+    q, hold, terms = _quads(ds), terms is not None, _Terms() if terms is None else terms
+    for i, (name, statements) in enumerate(terms.statements(q, hold)):
         fh.write(("\n" if i else "") + f"<{name}> {{\n")
-        _write_lines(fh, sorted(_nt_lines(q.graphs[name], terms)), "  ")
+        _write_lines(fh, statements, "  ")
         fh.write("}\n")
 
 
@@ -152,74 +217,147 @@ def _triples(g) -> list:
 
 def _plain(triples) -> bool:
     """No blank nodes and no RDF lists: what the fast Turtle and JSON-LD writers handle (the build
-    never makes either; anything else is written by rdflib itself). Checked column by column (the
-    kinds of term met, then the IRIs against rdf:first, rdf:rest, rdf:nil), not term by term."""
-    if not triples:
-        return True
-    subjects, predicates, objects = zip(*triples)
-    kinds = set(map(type, subjects)) | set(map(type, objects))
+    never makes either; anything else is written by rdflib itself). See :func:`_plain_lists`."""
+    return _plain_lists([triples])
+
+
+#: terms looked up once (``RDF.nil`` on rdflib's DefinedNamespace runs Python code each time)
+RDF_NIL, RDFS_CLASS = RDF.nil, RDFS.Class
+#: the IRIs of RDF lists, as text
+_LIST_IRIS = frozenset(str(t) for t in (RDF.first, RDF.rest, RDF.nil))
+
+
+def _plain_lists(lists) -> bool:
+    """:func:`_plain` of the triples of every list in ``lists`` together. Checked column by column in
+    C (the kinds of term met, then the IRIs against rdf:first, rdf:rest, rdf:nil), not term by term;
+    objects by their text first, and only if one's text is a list IRI, again leaving literals out."""
+    kinds: set = set()
+    iris = _LIST_IRIS
+    for triples in lists:
+        kinds.update(map(type, map(_S, triples)))
+        kinds.update(map(type, map(_O, triples)))
     if any(issubclass(k, BNode) for k in kinds):
         return False
-    lists = {str(RDF.first), str(RDF.rest), str(RDF.nil)}  # IRIs: a literal is never one of them
-    return (lists.isdisjoint(map(str, set(predicates))) and lists.isdisjoint(map(str, set(subjects)))
-            and lists.isdisjoint(str(o) for o in set(o for o in objects if not isinstance(o, Literal))))
+    for triples in lists:
+        if not (iris.isdisjoint(map(str, set(map(_P, triples)))) and iris.isdisjoint(map(str, map(_S, triples)))):
+            return False  # IRIs: a literal is never one of them (a literal subject is taken by its text)
+        if not iris.isdisjoint(map(str, map(_O, triples))) and not iris.isdisjoint(
+                str(o) for o in map(_O, triples) if not isinstance(o, Literal)):
+            return False
+    return True
 
 
+def _triple_lists(g) -> list:
+    """The triples of an rdflib Graph (one list, each triple once), or of each named graph of
+    :class:`Quads` in name order (a triple may come more than once)."""
+    return [g.graphs[name] for name in g.names()] if isinstance(g, Quads) else [list(g.triples((None, None, None)))]
+
+
+@_gc_paused
 def write_turtle(g, fh: TextIO) -> None:
     """Turtle exactly as rdflib's serializer writes it (its prefix and term code, its subject,
     predicate and object order, its layout), with the layout done here: rdflib's serializer makes
-    several method calls per term written, which was most of the build's Turtle time."""
-    triples = _triples(g)
-    if not _plain(triples):
+    several method calls per term written, which was most of the build's Turtle time.
+
+    The triples are grouped by subject and predicate in one pass (repeats, a triple stated in two
+    documents, dropped afterwards: only a predicate with several objects can hold one); each distinct
+    term's prefixed name and label is then worked out once, and the text laid out from those."""
+    lists = _triple_lists(g)
+    if not _plain_lists(lists):
         fh.write((g.union() if isinstance(g, Quads) else g).serialize(format="turtle"))
         return
+    a, label_p, lit = RDF.type, RDFS.label, Literal
+    about: dict = {}  # subject -> {predicate: [objects]}
+    refs: dict = {}  # IRI object -> how many triples it is the object of
+    for triples in lists:
+        for s, p, o in triples:
+            props = about.get(s)
+            if props is None:
+                props = about[s] = {}
+            objects = props.get(p)
+            if objects is None:
+                props[p] = [o]
+            else:
+                objects.append(o)
+            if type(o) is not lit:
+                refs[o] = refs.get(o, 0) + 1
+    for props in about.values():
+        for p, objects in props.items():
+            if len(objects) > 1:
+                kept = list(dict.fromkeys(objects))
+                if len(kept) < len(objects):  # a triple met more than once
+                    for o in kept:
+                        if type(o) is not lit:
+                            refs[o] -= objects.count(o) - 1
+                    objects[:] = kept
     names = _TurtleNames(namespaced_graph() if isinstance(g, Quads) else g)
-    pname, a, label_p = names.get_pname, RDF.type, RDFS.label
-    about: dict = {}
-    refs: dict = {}
-    verbs: set = set()
-    for s, p, o in triples:  # rdflib's preprocess, in its order: generated prefixes are numbered as met
-        props = about.get(s)
-        if props is None:  # each term is named once, when first met (naming it again changes nothing)
-            props = about[s] = {}
-            pname(s, False)
-        if p not in verbs:
-            verbs.add(p)
-            if not _same(p, a):
-                pname(p, True)
-        props.setdefault(p, []).append(o)
-        seen = refs.get(o, 0)
-        refs[o] = seen + 1
-        if not seen:
-            pname(o, False)
-            if isinstance(o, Literal) and o.datatype:
-                pname(o.datatype, False)
+    labels, verb_labels, met = _turtle_labels(names, lists)
     # orderSubjects: rdfs:Class members first, then by (blank node, times referenced, term); IRIs
-    # (all there are here) order as their text, so they are sorted by it, in C
-    top = sorted(s for s, props in about.items() if RDFS.Class in props.get(a, ()))
+    # (all there are here) order as their text, so they are sorted by it, in C. A subject is a class if
+    # an object of its rdf:type is rdfs:Class: one of the terms (by id) found so among the objects
+    classes = {i for (i, verb), t in met.items() if not verb and type(t) is URIRef and _same(t, RDFS_CLASS)}
+    top = sorted(s for s, props in about.items() if not classes.isdisjoint(map(id, props.get(a, ())))) if classes else []
     seen_top = set(top)
     rest = sorted(((refs.get(s, 0), str(s), s) for s in about if s not in seen_top) if set(map(type, about)) <= {URIRef}
                   else ((isinstance(s, BNode), refs.get(s, 0), s) for s in about if s not in seen_top))
-    label = names.label
     for prefix, uri in sorted(names.namespaces.items()):
         fh.write(f"@prefix {prefix}: <{uri}> .\n")
+    text, objects_sep = labels.__getitem__, ",\n        "
+    orders: dict = {}  # a subject's predicates, as met -> as written: rdf:type, rdfs:label, the rest by text
+    parts: list = []
     for subject in top + [t[-1] for t in rest]:
         props = about[subject]
-        order = [p for p in (a, label_p) if p in props] + sorted(
-            (p for p in props if not _same(p, a) and not _same(p, label_p)), key=str)  # IRIs: as their text
-        parts = ["\n", label(subject, 0)]
-        for i, predicate in enumerate(order):
-            parts.append(" " if i == 0 else " ;\n    ")
-            parts.append("a" if _same(predicate, a) else label(predicate, 1))
+        met_order = tuple(props)
+        order = orders.get(met_order)
+        if order is None:
+            first = [p for p in (a, label_p) if p in props]
+            rest_p = sorted((p for p in props if not _same(p, a) and not _same(p, label_p)), key=str)  # IRIs: as their text
+            order = orders[met_order] = [(p, (" " if i == 0 else " ;\n    ") + verb_labels[id(p)] + " ")
+                                         for i, p in enumerate(first + rest_p)]
+        parts.append("\n" + labels[id(subject)])
+        for predicate, head in order:
             objects = props[predicate]
-            if len(objects) > 1:
-                objects = sorted(objects)
-            parts.append(" " + label(objects[0], 2))
-            for obj in objects[1:]:
-                parts.append(",\n        " + label(obj, 2))
+            parts += [head, labels[id(objects[0])] if len(objects) == 1 else objects_sep.join(map(text, map(id, sorted(objects))))]
         parts.append(" .\n")
-        fh.write("".join(parts))
-    fh.write("\n")
+        if len(parts) > 20_000:
+            fh.write("".join(parts))
+            parts.clear()
+    fh.write("".join(parts) + "\n")
+
+
+def _turtle_labels(names: _TurtleNames, lists: list) -> tuple[dict, dict, dict]:
+    """(id of a subject or object -> its label, id of a predicate -> its label, (id of a term, met as
+    a predicate?) -> the term, in the order first met), each term named in
+    the order rdflib's preprocess meets it: triple by triple, subject, predicate (with a prefix
+    generated if none holds it, ns1 ..., numbered as met), object, then the object's datatype. That
+    order matters: a generated prefix, and the namespaces rdflib files as it goes, change what a
+    later IRI is named. The order is found in C (each (term id, as predicate?) once, first met);
+    naming a term again changes nothing, so only the first meeting of each is worked in Python."""
+    met: dict = {}  # (id of a term, met as a predicate?) -> the term, in the order first met
+    for triples in lists:
+        met.update(zip(chain.from_iterable(zip(zip(map(id, map(_S, triples)), repeat(False)),
+                                               zip(map(id, map(_P, triples)), repeat(True)),
+                                               zip(map(id, map(_O, triples)), repeat(False)))),
+                       chain.from_iterable(triples)))
+    a, lit = RDF.type, Literal
+    pname, label = names.get_pname, names.label
+    labels: dict = {}
+    verb_labels: dict = {}
+    for (i, verb), t in met.items():
+        if verb:
+            if _same(t, a):
+                verb_labels[i] = "a"
+            else:
+                pname(t, True)
+                verb_labels[i] = label(t, 1)
+        elif isinstance(t, lit):  # a literal has no prefixed name; its datatype may
+            if t.datatype:
+                pname(t.datatype, False)
+            labels[i] = label(t, 2)
+        else:
+            pname(t, False)
+            labels[i] = label(t, 2)  # a subject's label is the same (rdflib labels both alike)
+    return labels, verb_labels, met
 
 
 class _TurtleNames:
@@ -231,7 +369,6 @@ class _TurtleNames:
         self._ser.reset()
         self.namespaces = self._ser.namespaces
         self._pnames: dict = {}
-        self._labels: dict = {}
         self._bound: tuple | None = None
 
     def get_pname(self, uri, gen_prefix: bool = True):
@@ -254,18 +391,16 @@ class _TurtleNames:
         return self._bound
 
     def label(self, node, position: int) -> str:
-        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI)."""
-        key = (node, position == 1)
-        text = self._labels.get(key)
-        if text is None:
-            if node == RDF.nil:
-                text = "()"
-            elif isinstance(node, Literal):
-                text = node._literal_n3(use_plain=True, qname_callback=lambda dt: self.get_pname(dt, False))
-            else:
-                text = self.get_pname(node, position == 1) or node.n3()
-            self._labels[key] = text
-        return text
+        """rdflib's ``TurtleSerializer.label`` (0 subject, 1 verb, 2 object; no base IRI). Not kept:
+        the writer asks once per term (the prefixed names it reads are)."""
+        if type(node) is URIRef and _same(node, RDF_NIL):  # node == RDF.nil (rdflib: alike in type and text)
+            return "()"
+        if isinstance(node, Literal):
+            return node._literal_n3(use_plain=True, qname_callback=self._datatype_pname)
+        return self.get_pname(node, position == 1) or node.n3()
+
+    def _datatype_pname(self, dt):
+        return self.get_pname(dt, False)
 
 
 def turtle(g) -> str:
@@ -298,6 +433,7 @@ def _jsonld_sorted(node: dict) -> dict:
     return node
 
 
+@_gc_paused
 def write_jsonld(g, fh: TextIO) -> None:
     """JSON-LD (expanded, as rdflib writes it) with nodes sorted by @id and values sorted, one node
     at a time, so the text is stable and never held whole.
@@ -305,15 +441,16 @@ def write_jsonld(g, fh: TextIO) -> None:
     From :class:`Quads` (the build) it keeps the named graphs: one ``{"@id": graph, "@graph": [...]}``
     object per source document, so a JSON-LD processor gives the same quads as ``graph.nq``.
     """
-    if isinstance(g, Quads) and all(_plain(g.graphs[n]) for n in g.names()):
+    if isinstance(g, Quads) and _plain_lists(_triple_lists(g)):
         names = g.names()
         if not names:
             fh.write("[]\n")
             return
         fh.write("[\n")
+        values = _JsonldValues("   ")  # shared by the graphs: their classes, schemes, documents repeat
         for gi, name in enumerate(names):
             fh.write((",\n " if gi else " ") + "{\n  \"@graph\": [\n")
-            _write_jsonld_nodes(g.graph_triples(name), fh, "   ")
+            _write_jsonld_nodes(g.graphs[name], fh, values)
             fh.write("\n  ],\n  \"@id\": " + json.dumps(str(name), ensure_ascii=False) + "\n }")
         fh.write("\n]\n")
         return
@@ -325,50 +462,103 @@ def write_jsonld(g, fh: TextIO) -> None:
         fh.write("[]\n")
         return
     fh.write("[\n")
-    _write_jsonld_nodes(triples, fh, " ")
+    _write_jsonld_nodes(triples, fh, _JsonldValues(" "))
     fh.write("\n]\n")
 
 
-def _write_jsonld_nodes(triples, fh: TextIO, indent: str) -> None:
+class _JsonldValues:
+    """Each object term's text as an item of a node's list, worked out once: (its sort key, its text
+    indented as an item), by the term's id (hashing a Literal runs Python code; each term is kept, so
+    no id is reused). The sort key is what :func:`_jsonld_sorted` sorts by, the value's compact JSON
+    (an @type entry: its text), then the text. ``indent``: where the nodes sit."""
+
+    def __init__(self, indent: str):
+        self.indent = indent
+        self.item = indent + "  "  # where a list's items sit
+        self.values: dict = {}
+        self.types: dict = {}
+        self._kept: list = []
+        self._plain_types = _plain_literal_types()
+        self.orders: dict = {}  # a node's predicates as met -> as written (see _write_jsonld_nodes)
+
+    def value(self, o) -> tuple:
+        """``o`` as a value: ``{"@id": ...}`` or ``{"@value": ...}``."""
+        v = _jsonld_value(o, self._plain_types)
+        out = self.values[id(o)] = (json.dumps(v, sort_keys=True, ensure_ascii=False),
+                                    self.item + jsontext.dumps(v, 1, True, self.item))
+        self._kept.append(o)
+        return out
+
+    def type(self, o) -> tuple:
+        """``o`` as an object of rdf:type: an IRI is an @type entry, its text; anything else a value."""
+        if not isinstance(o, URIRef):
+            return self.values.get(id(o)) or self.value(o)
+        text = jsontext.encode_string(str(o))
+        out = self.types[id(o)] = (text, self.item + text)
+        self._kept.append(o)
+        return out
+
+
+def _write_jsonld_nodes(triples, fh: TextIO, values: _JsonldValues) -> None:
     """The nodes of ``triples``, sorted by @id, each as ``jsontext.dumps(node, 1, True, indent)`` writes
     it with its lists sorted as :func:`_jsonld_sorted` sorts them — put together here from each value's
-    text, worked out once per term (the values repeat: classes, schemes, documents)."""
-    nodes: dict = {}
-    a, plain_types = RDF.type, _plain_literal_types()
-    item = indent + "  "  # where a list's items sit
-    texts: dict = {}  # term -> (its JSON-LD value, its text as a list item): read only, one dict serves every use
-    types: dict = {}  # class IRI -> (None, its text as an @type entry)
-    enc = jsontext.encode_string
+    text (:class:`_JsonldValues`). A triple met twice is written once: only a predicate with several
+    objects can hold a repeat, so only those lists are looked through."""
+    nodes: dict = {}  # subject -> {predicate: [objects]}
     for s, p, o in triples:
         node = nodes.get(s)
         if node is None:
             node = nodes[s] = {}
-        if _same(p, a) and isinstance(o, URIRef):
-            value = types.get(o)
-            if value is None:
-                value = types[o] = (None, enc(str(o)))
-            key = "@type"
+        objects = node.get(p)
+        if objects is None:
+            node[p] = [o]
         else:
-            value = texts.get(o)
-            if value is None:
-                v = _jsonld_value(o, plain_types)
-                value = texts[o] = (v, jsontext.dumps(v, 1, True, item))
-            key = "@type" if _same(p, a) else str(p)
-        node.setdefault(key, []).append(value)
+            objects.append(o)
+    a, enc, indent = RDF.type, jsontext.encode_string, values.indent
+    get, tget, value, type_ = values.values.get, values.types.get, values.value, values.type
     inner, close = ",\n" + indent + " ", "\n" + indent + " ]"
+    orders = values.orders
     for i, s in enumerate(sorted(nodes, key=str)):
+        node = nodes[s]
+        met = tuple(node)
+        order = orders.get(met)
+        if order is None:  # a node's predicates, as met -> (predicate, @type?, its key's text), by key
+            keyed = sorted(("@type" if _same(p, a) else str(p), k, p) for k, p in enumerate(met))
+            if len({key for key, _, _ in keyed}) < len(keyed):  # predicates alike as text, unlike as terms
+                order = None
+            else:
+                order = [(p, key == "@type", inner + enc(key) + ": [\n") for key, _, p in keyed]
+            orders[met] = order
         parts = [",\n" if i else "", indent, "{\n", indent, ' "@id": ', enc(str(s))]
-        for key, values in sorted(nodes[s].items()):
-            if len(values) > 1:  # by the value's compact JSON, as _jsonld_sorted sorts (an @type: its text)
-                values = sorted(values, key=_jsonld_key)
-            parts += [inner, enc(key), ": [\n", ",\n".join(item + text for _, text in values), close]
+        if order is None:
+            parts += _jsonld_entries(node, values, inner, close)
+        else:
+            for p, is_type, head in order:
+                objects = node[p]
+                if len(objects) == 1:
+                    o = objects[0]
+                    parts += [head, ((tget(id(o)) or type_(o)) if is_type else (get(id(o)) or value(o)))[1], close]
+                else:  # a triple met twice is written once
+                    texts = sorted([tget(id(o)) or type_(o) for o in dict.fromkeys(objects)] if is_type
+                                   else [get(id(o)) or value(o) for o in dict.fromkeys(objects)])
+                    parts += [head, ",\n".join([text for _, text in texts]), close]
         parts += ["\n", indent, "}"]
         fh.write("".join(parts))
 
 
-def _jsonld_key(value: tuple):
-    v, text = value
-    return (text if v is None else json.dumps(v, sort_keys=True, ensure_ascii=False)), text
+def _jsonld_entries(node: dict, values: _JsonldValues, inner: str, close: str) -> list:
+    """A node's entries, for a node with two predicates alike as text (one key, their values together)."""
+    entries: dict = {}
+    for p, objects in node.items():
+        if _same(p, RDF.type):
+            key, texts = "@type", [values.types.get(id(o)) or values.type(o) for o in dict.fromkeys(objects)]
+        else:
+            key, texts = str(p), [values.values.get(id(o)) or values.value(o) for o in dict.fromkeys(objects)]
+        entries.setdefault(key, []).extend(texts)
+    parts: list = []
+    for key, texts in sorted(entries.items()):
+        parts += [inner, jsontext.encode_string(key), ": [\n", ",\n".join([text for _, text in sorted(texts)]), close]
+    return parts
 
 
 def _jsonld_rdflib(g: Graph) -> str:
@@ -447,6 +637,7 @@ def write_shacl_ready(q: Quads, fh: TextIO, kept: dict | None = None) -> None:
     _turtle_once(q, fh, {} if kept is None else kept)
 
 
+@_gc_paused
 def graphml(G: nx.MultiDiGraph) -> str:
     """GraphML with one unique edge id per edge ("e0", "e1" ... in sorted order).
 
@@ -568,5 +759,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     def staged(path: Path) -> None:
         done.append(path)
         progress(len(done), len(files))
-    dio.write_many(files, progress=staged if progress else None)
+    from ..core.pipeline import paused_gc
+    with paused_gc():  # the catalog CSVs and the page too make many objects and no cycles (see _gc_paused)
+        dio.write_many(files, progress=staged if progress else None)
     return sorted(files)
