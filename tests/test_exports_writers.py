@@ -202,3 +202,16 @@ def test_statements_past_the_limit_are_not_kept_and_are_worked_out_again(monkeyp
         out = io.StringIO()
         exports.write_trig(q, out, terms)
         assert out.getvalue() == exports.trig(q) and terms._held is None
+
+
+def test_jsonld_with_a_blank_node_and_an_integer_past_64_bits_is_written():
+    """The JSON-LD of a graph the fast writer leaves to rdflib (a blank node) is encoded with ``json``,
+    whether or not orjson is installed (rdflib writes with orjson where it is, which refuses such an int)."""
+    q = Quads()
+    g = q.graph(URIRef(BASE + "graph/a"))
+    big = 2 ** 70
+    g.add((URIRef(BASE + "x/1"), RDFS.seeAlso, BNode("b1")))
+    g.add((BNode("b1"), RDF.value, Literal(big)))
+    doc = json.loads(exports.jsonld(q))
+    assert doc == [{"@id": "_:b1", str(RDF.value): [{"@type": str(XSD.integer), "@value": big}]},
+                   {"@id": BASE + "x/1", str(RDFS.seeAlso): [{"@id": "_:b1"}]}]

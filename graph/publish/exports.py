@@ -562,7 +562,12 @@ def _jsonld_entries(node: dict, values: _JsonldValues, inner: str, close: str) -
 
 
 def _jsonld_rdflib(g: Graph) -> str:
-    doc = json.loads(g.serialize(format="json-ld"))
+    """rdflib's JSON-LD of ``g`` (the nodes sorted as :func:`write_jsonld` sorts them). Made with
+    the serializer's own ``from_rdf`` and the arguments ``g.serialize(format="json-ld")`` gives it
+    (its ``use_native_types`` is the tuple ``(False,)``), then ``json``: where orjson is installed,
+    the serializer writes with it, and orjson refuses an integer past 64 bits."""
+    from rdflib.plugins.serializers.jsonld import from_rdf
+    doc = json.loads(json.dumps(from_rdf(g, None, None, (False,), False, auto_compact=False)))
     nodes = doc if isinstance(doc, list) else doc.get("@graph", [doc])
     for node in nodes:
         _jsonld_sorted(node)
