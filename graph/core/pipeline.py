@@ -7,12 +7,11 @@ union Graph that some callers want are made from them on first use.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .gcpause import paused_gc
 from .loader import load
 from .model import Data
 from .namespace import DEFAULT_BASE
@@ -23,21 +22,6 @@ if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
     from .validate import Report
-
-
-@contextmanager
-def paused_gc():
-    """The cyclic garbage collector paused while millions of records, terms and quads are made,
-    none of them garbage (each young-generation pass walked them again: the load and the RDF of 256
-    partnerships took 13 s with it, 6 s without); reference counting still frees as usual.
-    Restored on exit as it was (a nested pause leaves it paused)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class Built:

@@ -30,7 +30,6 @@ safe. ``DRIVERS_VALIDATION_CACHE=0`` turns the cache off.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -46,6 +45,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SH, XSD
 from rdflib.plugins.serializers.nt import _quoteLiteral
 
+from .gcpause import paused_gc
 from .namespace import DG
 from .namespace import same_iri as _same
 from .paths import ONTOLOGY, VALIDATION_CACHE, cache_root
@@ -927,16 +927,10 @@ def validate(source, ontology: Graph | None = None, *, engine: str | None = None
         ont, ont_hash = _ontology()
     else:
         ont, ont_hash, cache = ontology, "", False
-    # the cyclic collector paused (as pipeline.paused_gc does for the build; importing it here would
-    # be an import cycle): the index is a few hundred thousand containers, none of them garbage,
-    # and each collection walked them again (0.8 s of main's 2.2 s cold validation at 32 partnerships)
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    # the index is a few hundred thousand containers, none of them garbage, and each collection
+    # walked them again (0.8 s of 2.2 s cold validation at 32 partnerships)
+    with paused_gc():
         return _validate(source, ont, ont_hash, engine, cache, progress)
-    finally:
-        if was:
-            gc.enable()
 
 
 def _validate(source, ont: Graph, ont_hash: str, engine: str, cache: bool, progress) -> Report:

@@ -71,13 +71,13 @@ _S, _P, _O = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _gc_paused(writer):
-    """``writer`` run with the cyclic garbage collector paused (``pipeline.paused_gc``): a writer makes
+    """``writer`` run with the cyclic garbage collector paused (``gcpause.paused_gc``): a writer makes
     hundreds of thousands of strings, lists and dicts, none of them in a cycle, and each young-generation
     pass that they set off walked every object of the build again (at 32 partnerships, a second of
     graph.ttl's 1.9 s and half a second of graph.jsonld's 1.3 s). Reference counting frees as usual."""
     @functools.wraps(writer)
     def paused(*args, **kwargs):
-        from ..core.pipeline import paused_gc
+        from ..core.gcpause import paused_gc
         with paused_gc():
             return writer(*args, **kwargs)
     return paused
@@ -764,7 +764,7 @@ def write_exports(b: Built, out: Path, graph: Graph | None = None, progress=None
     def staged(path: Path) -> None:
         done.append(path)
         progress(len(done), len(files))
-    from ..core.pipeline import paused_gc
+    from ..core.gcpause import paused_gc
     with paused_gc():  # the catalog CSVs and the page too make many objects and no cycles (see _gc_paused)
         dio.write_many(files, progress=staged if progress else None)
     return sorted(files)

@@ -186,7 +186,7 @@ def ntriples(triples, memo: dict | None = None) -> str:
 def build_sink(data_dir: Path, base: str):
     """Load the YAML and build the RDF as quads: (data, :class:`graph.core.rdf.Quads`)."""
     from ..core.loader import load
-    from ..core.pipeline import paused_gc
+    from ..core.gcpause import paused_gc
     from ..core.rdf import Quads, build
     with paused_gc():
         data = load(data_dir)
@@ -254,7 +254,7 @@ def write_cache(sink, docs: dict[str, str], target: Path, view: dict | None = No
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    from ..core.pipeline import paused_gc
+    from ..core.gcpause import paused_gc
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
